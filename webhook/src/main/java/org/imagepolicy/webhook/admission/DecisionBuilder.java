@@ -1,0 +1,43 @@
+package org.imagepolicy.webhook.admission;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.imagepolicy.webhook.policy.Enforcement;
+
+/** Turns a request's violations into the answer: a denial listing every reason, warnings, audit notes. */
+final class DecisionBuilder {
+    private DecisionBuilder() {
+    }
+
+    static Decision build(AdmissionInput in, String name, List<Violation> violations) {
+        if (violations.isEmpty()) {
+            return new Decision(true, 200, null, List.of(), List.of(), Map.of(), Decision.Outcome.ALLOWED);
+        }
+        List<String> denials = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        List<String> audits = new ArrayList<>();
+        for (Violation v : violations) {
+            switch (v.enforcement()) {
+                case Deny:
+                    denials.add(v.forbiddenMessage());
+                    break;
+                case Warn:
+                    warnings.add(v.field().path() + ": " + v.detail());
+                    break;
+                default:
+                    audits.add(v.field().path() + ": " + v.detail());
+                    break;
+            }
+        }
+        Map<String, String> audit = audits.isEmpty() ? Map.of() : Map.of(Decision.AUDIT_ANNOTATION, String.join("; ", audits));
+        Enforcement strongest = ImagePolicyEngine.strongest(violations);
+        if (strongest == Enforcement.Deny) {
+            String list = denials.size() == 1 ? denials.get(0) : "[" + String.join(", ", denials) + "]";
+            String message = in.resource() + " \"" + name + "\" is forbidden: " + list;
+            return new Decision(false, 403, message, List.copyOf(violations), List.copyOf(warnings), audit, Decision.Outcome.DENIED);
+        }
+        Decision.Outcome outcome = strongest == Enforcement.Warn ? Decision.Outcome.WARNED : Decision.Outcome.AUDITED;
+        return new Decision(true, 200, null, List.copyOf(violations), List.copyOf(warnings), audit, outcome);
+    }
+}

@@ -1,0 +1,111 @@
+package org.imagepolicy.webhook.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.imagepolicy.webhook.policy.Enforcement;
+import org.imagepolicy.webhook.policy.GroupResource;
+import org.imagepolicy.webhook.policy.ImagePolicy;
+import org.imagepolicy.webhook.policy.Resources;
+
+/**
+ * Decides admission requests for one immutable policy. Pure and thread-safe: no I/O, no clocks, no
+ * shared mutable state, so the webhook, the command line and tests all run the same code, and a reload
+ * swaps the whole engine.
+ */
+public final class ImagePolicyEngine {
+    private final ImagePolicy policy;
+    private final Map<GroupResource, ResourceRules> resources;
+    private final ReferenceJudge judge;
+
+    public ImagePolicyEngine(ImagePolicy policy) {
+        this.policy = policy;
+        this.resources = ResourceRules.index(policy);
+        this.judge = new ReferenceJudge(policy);
+    }
+
+    public ImagePolicy policy() {
+        return policy;
+    }
+
+    public Decision decide(AdmissionInput in, ImageFacts facts) {
+        return decide(in, Set.of(), facts);
+    }
+
+    /**
+     * @param excludedRules rule names the request's namespace opted out of (its ignore-rules annotation)
+     */
+    public Decision decide(AdmissionInput in, Set<String> excludedRules, ImageFacts facts) {
+        if (!"CREATE".equals(in.operation()) && !"UPDATE".equals(in.operation())) {
+            return Decision.skipped();
+        }
+        if (in.namespace() != null && policy.exemptNamespaces().contains(in.namespace())) {
+            return Decision.skipped();
+        }
+        boolean ephemeral = false;
+        if (in.subResource() != null && !in.subResource().isEmpty()) {
+            // kubectl debug adds containers through this subresource; upstream let every subresource through.
+            ephemeral = in.isUpdate() && in.resource().equals(Resources.PODS) && "ephemeralcontainers".equals(in.subResource());
+            if (!ephemeral) {
+                return Decision.skipped();
+            }
+        }
+        ResourceRules rr = resources.get(in.resource());
+        if (rr == null || !rr.covered()) {
+            return Decision.skipped();
+        }
+        JsonNode object = in.object();
+        if (object == null || !object.isObject()) {
+            return Decision.invalid("the request has no object to check");
+        }
+        if (policy.skipControllerOwned() && controllerOwned(object)) {
+            return Decision.skipped();
+        }
+        List<ImageField> fields;
+        try {
+            fields = ephemeral ? ReferenceExtractor.ephemeral(object, in.oldObject())
+                    : ReferenceExtractor.extract(in.resource(), object, in.oldObject(), in.isUpdate());
+        } catch (MalformedObjectException e) {
+            return Decision.invalid("cannot read " + in.resource() + " \"" + displayName(in) + "\": " + e.getMessage());
+        }
+        if (fields == null) {
+            return Decision.skipped();
+        }
+        List<Violation> violations = new ArrayList<>(0);
+        for (ImageField field : fields) {
+            judge.judge(field, rr, excludedRules, facts, violations);
+        }
+        return DecisionBuilder.build(in, displayName(in), violations);
+    }
+
+    static boolean controllerOwned(JsonNode object) {
+        for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
+            if (owner.path("controller").asBoolean(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String displayName(AdmissionInput in) {
+        if (in.name() != null && !in.name().isEmpty()) {
+            return in.name();
+        }
+        JsonNode meta = in.object() == null ? null : in.object().path("metadata");
+        if (meta != null && meta.path("name").isTextual()) {
+            return meta.path("name").textValue();
+        }
+        return meta != null && meta.path("generateName").isTextual() ? meta.path("generateName").textValue() : "";
+    }
+
+    /** The strongest enforcement among violations, or {@code null} when there are none. */
+    static Enforcement strongest(List<Violation> violations) {
+        Enforcement e = null;
+        for (Violation v : violations) {
+            e = e == null ? v.enforcement() : Enforcement.strongest(e, v.enforcement());
+        }
+        return e;
+    }
+}

@@ -1,0 +1,180 @@
+package org.imagepolicy.webhook.admission;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.imagepolicy.webhook.image.HostPattern;
+import org.imagepolicy.webhook.image.ImageMetadata;
+import org.imagepolicy.webhook.image.ImageReference;
+import org.imagepolicy.webhook.image.InvalidImageReferenceException;
+import org.imagepolicy.webhook.image.RepositoryPattern;
+import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.policy.Enforcement;
+import org.imagepolicy.webhook.policy.ExecutionRule;
+import org.imagepolicy.webhook.policy.ImagePolicy;
+import org.imagepolicy.webhook.policy.LabelSelector;
+import org.imagepolicy.webhook.policy.ValueCondition;
+
+/**
+ * Upstream's per-reference algorithm: parse, resolve if asked, then run the resource's execution rules.
+ * Unlike upstream it does not stop at the first matching deny rule, so that a denial can name every rule
+ * involved, and it keeps the resolution error and the deciding rule side by side in the reason.
+ */
+final class ReferenceJudge {
+    private static final int MAX_RULES_LISTED = 5;
+
+    private final ImagePolicy policy;
+    private final String defaultRegistryKey;
+
+    ReferenceJudge(ImagePolicy policy) {
+        this.policy = policy;
+        this.defaultRegistryKey = policy.defaultRegistry() == null ? "" : ImageReference.canonicalRegistry(policy.defaultRegistry());
+    }
+
+    void judge(ImageField field, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out) {
+        ImageReference ref = null;
+        if (field.isDockerImage()) {
+            try {
+                ref = ImageReference.parse(field.name());
+            } catch (InvalidImageReferenceException e) {
+                out.add(new Violation(field, Enforcement.Deny, null,
+                        field.display() + " is not a valid image reference: " + e.getMessage()));
+                return;
+            }
+        }
+        String resolutionError = null;
+        ImageMetadata metadata = null;
+        boolean integrated = false;
+        if (rr.requestsResolution()) {
+            Resolution res = isResolvableKind(field) ? facts.lookup(field, ref)
+                    : new Resolution.Failed("image policy does not allow image references of kind \"" + field.kind() + "\"");
+            if (res instanceof Resolution.Resolved) {
+                Resolution.Resolved ok = (Resolution.Resolved) res;
+                metadata = ok.metadata();
+                integrated = ok.integratedRegistry();
+            } else {
+                resolutionError = ((Resolution.Failed) res).reason();
+                if (policy.resolveImages().failOnResolutionFailure()) {
+                    out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
+                            + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
+                    return;
+                }
+            }
+        }
+        if (!rr.coveredByExecution()) {
+            return;
+        }
+        String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : defaultRegistryKey;
+        String repository = ref == null ? null : ref.canonicalRepository(defaultRegistryKey);
+        integrated |= !registryKey.isEmpty() && anyHost(policy.integratedRegistryHostnames(), registryKey);
+
+        boolean allowMatched = false;
+        for (ExecutionRule rule : rr.rules()) {
+            if (excludedRules.contains(rule.name()) && !rule.ignoreNamespaceOverride()) {
+                continue;
+            }
+            if (metadata == null && rule.skipOnResolutionFailure()) {
+                continue;
+            }
+            boolean matched = conditionHolds(rule, ref, registryKey, repository, metadata, integrated) != rule.invertMatch();
+            if (matched && rule.reject()) {
+                out.add(new Violation(field, rule.enforcement(), rule.name(), field.display() + " is denied by " + rule.describe()
+                        + "; use an image this rule does not match" + resolutionNote(resolutionError)));
+            } else if (matched) {
+                allowMatched = true;
+            }
+        }
+        if (!allowMatched && rr.defaultReject()) {
+            out.add(new Violation(field, rr.allowEnforcement(), null,
+                    noAllowRuleReason(field, ref, registryKey, rr, metadata, resolutionError)));
+        }
+    }
+
+    private static boolean isResolvableKind(ImageField field) {
+        String kind = field.kind();
+        return field.isDockerImage() || "ImageStreamTag".equals(kind) || "ImageStreamImage".equals(kind);
+    }
+
+    /** Conditions are ANDed; metadata conditions cannot hold without a resolved image. */
+    private static boolean conditionHolds(ExecutionRule rule, ImageReference ref, String registryKey, String repository,
+            ImageMetadata metadata, boolean integrated) {
+        if (rule.matchIntegratedRegistry() && !integrated) {
+            return false;
+        }
+        if (!rule.matchRegistries().isEmpty() && (ref == null || !anyHost(rule.matchRegistries(), registryKey))) {
+            return false;
+        }
+        if (!rule.matchRepositories().isEmpty() && !anyRepository(rule.matchRepositories(), repository)) {
+            return false;
+        }
+        if (metadata == null) {
+            return !rule.needsMetadata();
+        }
+        for (ValueCondition c : rule.matchDockerImageLabels()) {
+            if (!c.matches(metadata.labels())) {
+                return false;
+            }
+        }
+        for (LabelSelector s : rule.matchImageLabels()) {
+            if (!s.matches(metadata.labels())) {
+                return false;
+            }
+        }
+        for (ValueCondition c : rule.matchImageAnnotations()) {
+            if (!c.matches(metadata.annotations())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyHost(List<HostPattern> patterns, String registryKey) {
+        for (HostPattern p : patterns) {
+            if (p.matches(registryKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyRepository(List<RepositoryPattern> patterns, String repository) {
+        for (RepositoryPattern p : patterns) {
+            if (p.matches(repository)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String noAllowRuleReason(ImageField field, ImageReference ref, String registryKey, ResourceRules rr,
+            ImageMetadata metadata, String resolutionError) {
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("no allow rule for ").append(rr.resource()).append(" matched ").append(field.display()).append(" (");
+        List<String> rules = new ArrayList<>();
+        for (ExecutionRule rule : rr.allowRules()) {
+            if (rules.size() == MAX_RULES_LISTED) {
+                rules.add("and " + (rr.allowRules().size() - MAX_RULES_LISTED) + " more");
+                break;
+            }
+            rules.add(rule.describe());
+        }
+        sb.append(String.join("; ", rules)).append(')');
+        boolean registryRules = rr.allowRules().stream().anyMatch(r -> !r.matchRegistries().isEmpty() || !r.matchRepositories().isEmpty());
+        if (ref != null && registryKey.isEmpty() && registryRules) {
+            String full = ref.path().indexOf('/') < 0 ? "docker.io/library/" + ref.raw() : "docker.io/" + ref.raw();
+            sb.append("; the image names no registry, so no registry rule can match it: write the registry, as in ").append(full);
+        } else if (!field.isDockerImage() && resolutionError != null) {
+            sb.append("; image stream references are judged by the image they resolve to");
+        }
+        if (metadata == null && resolutionError == null && rr.allowRules().stream().anyMatch(ExecutionRule::needsMetadata)) {
+            sb.append("; rules on image labels or annotations need the image resolved, and resolution is off for ").append(rr.resource());
+        }
+        sb.append(resolutionNote(resolutionError));
+        sb.append("; use an image one of these rules allows, or ask the policy owners for a rule that allows this one");
+        return sb.toString();
+    }
+
+    private static String resolutionNote(String resolutionError) {
+        return resolutionError == null ? "" : "; resolving the image failed: " + resolutionError;
+    }
+}

@@ -1,0 +1,63 @@
+package org.imagepolicy.webhook.admission;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.imagepolicy.webhook.policy.Enforcement;
+import org.imagepolicy.webhook.policy.ExecutionRule;
+import org.imagepolicy.webhook.policy.GroupResource;
+import org.imagepolicy.webhook.policy.ImagePolicy;
+import org.imagepolicy.webhook.policy.ResolutionRule;
+import org.imagepolicy.webhook.policy.Resources;
+
+/**
+ * What the policy says about one resource, computed once per policy load: its execution rules in
+ * config order, whether it is default-deny (any allow rule makes it so), and whether its images are
+ * resolved.
+ */
+record ResourceRules(
+        GroupResource resource,
+        List<ExecutionRule> rules,
+        boolean defaultReject,
+        Enforcement allowEnforcement,
+        List<ExecutionRule> allowRules,
+        boolean coveredByResolution,
+        boolean requestsResolution) {
+
+    boolean coveredByExecution() {
+        return !rules.isEmpty();
+    }
+
+    boolean covered() {
+        return coveredByExecution() || coveredByResolution;
+    }
+
+    static Map<GroupResource, ResourceRules> index(ImagePolicy policy) {
+        Map<GroupResource, ResourceRules> index = new HashMap<>();
+        for (GroupResource gr : Resources.IMAGE_BEARING) {
+            List<ExecutionRule> rules = new ArrayList<>();
+            List<ExecutionRule> allow = new ArrayList<>();
+            Enforcement allowEnforcement = null;
+            for (ExecutionRule rule : policy.executionRules()) {
+                if (rule.onResources().contains(gr)) {
+                    rules.add(rule);
+                    if (!rule.reject()) {
+                        allow.add(rule);
+                        allowEnforcement = allowEnforcement == null ? rule.enforcement()
+                                : Enforcement.strongest(allowEnforcement, rule.enforcement());
+                    }
+                }
+            }
+            boolean byResolution = false;
+            for (ResolutionRule r : policy.resolutionRules()) {
+                byResolution |= r.covers(gr);
+            }
+            // Upstream: resolution is requested by the global mode or by any covering rule, whatever its own policy says.
+            boolean requests = policy.resolveImages().requestsResolution() || byResolution;
+            index.put(gr, new ResourceRules(gr, List.copyOf(rules), !allow.isEmpty(),
+                    allowEnforcement == null ? Enforcement.Deny : allowEnforcement, List.copyOf(allow), byResolution, requests));
+        }
+        return Map.copyOf(index);
+    }
+}

@@ -1,0 +1,36 @@
+package org.imagepolicy.webhook.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review. */
+@Command(name = "image-policy-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Enforces OpenShift ImagePolicy rules as a Kubernetes validating admission webhook.",
+        subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    /** Exit code for bad input or an invalid policy; 1 is left for unexpected failures. */
+    public static final int INVALID = 2;
+
+    public static void main(String[] args) {
+        LogSetup.configure();
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println(ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return INVALID;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"image-policy-webhook " + (v == null ? "development build" : v)};
+        }
+    }
+}

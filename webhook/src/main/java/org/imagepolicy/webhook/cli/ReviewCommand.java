@@ -1,0 +1,95 @@
+package org.imagepolicy.webhook.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.imagepolicy.webhook.admission.AdmissionInput;
+import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
+import org.imagepolicy.webhook.admission.BadReviewException;
+import org.imagepolicy.webhook.admission.Decision;
+import org.imagepolicy.webhook.admission.ImageFacts;
+import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.load.PolicyFiles;
+import org.imagepolicy.webhook.policy.PolicyException;
+import org.imagepolicy.webhook.policy.PolicyProblem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Answers one AdmissionReview offline, with the same engine the server runs. */
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = {"Read one AdmissionReview (a file, or - for standard input) and print the response AdmissionReview.",
+            "Exit status: 0 when answered (allowed or denied), 2 on bad input or an invalid policy."})
+final class ReviewCommand implements Callable<Integer> {
+    static final int MAX_INPUT = 64 * 1024 * 1024;
+
+    @Option(names = "--policy", required = true, paramLabel = "PATH", description = "Policy file or directory (repeatable).")
+    List<Path> policy;
+
+    @Option(names = "--strict", description = "Treat unknown policy fields as errors.")
+    boolean strict;
+
+    @Option(names = "--offline", description = "Never contact registries (the only mode until registry lookups land).")
+    boolean offline;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-", description = "AdmissionReview JSON; - or nothing reads standard input.")
+    String input;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ImagePolicyEngine engine;
+        try {
+            engine = new ImagePolicyEngine(PolicyFiles.load(policy, strict).policy());
+        } catch (PolicyException e) {
+            e.problems().stream().map(PolicyProblem::format).forEach(err::println);
+            err.flush();
+            return Main.INVALID;
+        }
+        byte[] body;
+        try {
+            body = read();
+        } catch (IOException e) {
+            err.println(input + ": cannot read: " + e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        }
+        AdmissionInput in;
+        try {
+            in = AdmissionReviewCodec.decode(body);
+        } catch (BadReviewException e) {
+            err.println((input.equals("-") ? "stdin" : input) + ": " + e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        }
+        Decision decision = engine.decide(in, ImageFacts.OFFLINE);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(new String(AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision), StandardCharsets.UTF_8));
+        out.flush();
+        return 0;
+    }
+
+    private byte[] read() throws IOException {
+        if (!input.equals("-")) {
+            if (Files.size(Path.of(input)) > MAX_INPUT) {
+                throw new IOException("larger than " + MAX_INPUT + " bytes");
+            }
+            return Files.readAllBytes(Path.of(input));
+        }
+        InputStream in = System.in;
+        byte[] data = in.readNBytes(MAX_INPUT + 1);
+        if (data.length > MAX_INPUT) {
+            throw new IOException("larger than " + MAX_INPUT + " bytes");
+        }
+        return data;
+    }
+}

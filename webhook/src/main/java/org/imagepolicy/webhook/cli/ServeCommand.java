@@ -1,0 +1,113 @@
+package org.imagepolicy.webhook.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import org.imagepolicy.webhook.image.HostPattern;
+import org.imagepolicy.webhook.policy.PolicyException;
+import org.imagepolicy.webhook.policy.PolicyProblem;
+import org.imagepolicy.webhook.server.ServerSettings;
+import org.imagepolicy.webhook.server.WebhookServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the HTTPS admission webhook (POST /validate) and the health port (/healthz, /readyz, /metrics).",
+            "Policy and certificate files are reloaded when they change; an invalid policy at start-up exits 2."})
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+    @Option(names = "--policy", required = true, paramLabel = "PATH",
+            description = "Policy file or directory (repeatable; all are merged into one policy).")
+    List<Path> policy;
+
+    @Option(names = "--strict", description = "Treat unknown policy fields as errors.")
+    boolean strict;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8443", description = "HTTPS port for admissions (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--health-port", defaultValue = "8080", description = "Plain HTTP port for probes and metrics (default: ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain. Without it a self-signed certificate is generated.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8, PKCS#1 or EC).")
+    Path tlsKey;
+
+    @Option(names = "--cert-dir", paramLabel = "DIR", description = "Where a generated certificate and its CA are kept (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${sys:java.io.tmpdir}/image-policy-webhook")
+    Path certDir;
+
+    @Option(names = "--offline", description = "Never contact registries; every resolution fails with \"offline\".")
+    boolean offline;
+
+    @Option(names = "--integrated-registry", paramLabel = "HOST", description = "Also treat HOST[:PORT] as the integrated registry (repeatable).")
+    List<String> integratedRegistries = new ArrayList<>();
+
+    @Option(names = "--exempt-namespace", paramLabel = "NAMESPACE", description = "Admit requests in NAMESPACE unchecked (repeatable).")
+    List<String> exemptNamespaces = new ArrayList<>();
+
+    @Option(names = "--reload-interval", defaultValue = "2", paramLabel = "SECONDS", description = "How often policy and certificate files are checked (default: ${DEFAULT-VALUE}).")
+    long reloadSeconds;
+
+    @Option(names = "--shutdown-grace", defaultValue = "20", paramLabel = "SECONDS", description = "How long SIGTERM waits for in-flight requests (default: ${DEFAULT-VALUE}).")
+    long graceSeconds;
+
+    @Option(names = "--instances", paramLabel = "N", description = "Event loops answering admissions (default: one per core).")
+    Integer instances;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<HostPattern> integrated = new ArrayList<>();
+        for (String h : integratedRegistries) {
+            try {
+                integrated.add(HostPattern.parse(h));
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("--integrated-registry: " + e.getMessage());
+                return Main.INVALID;
+            }
+        }
+        ServerSettings settings;
+        try {
+            settings = new ServerSettings(policy, strict, host, port, healthPort, tlsCert, tlsKey, certDir, offline, integrated,
+                    Set.copyOf(exemptNamespaces), Duration.ofSeconds(Math.max(1, reloadSeconds)), Duration.ofSeconds(graceSeconds),
+                    instances == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, instances));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return Main.INVALID;
+        }
+        WebhookServer server = new WebhookServer(settings);
+        try {
+            server.start();
+        } catch (PolicyException e) {
+            for (PolicyProblem p : e.problems()) {
+                spec.commandLine().getErr().println(p.format());
+            }
+            spec.commandLine().getErr().println("the policy is invalid; fix it and start again");
+            server.close();
+            return Main.INVALID;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: finishing in-flight requests");
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,41 @@
+package org.imagepolicy.webhook.policy;
+
+import java.util.List;
+import java.util.Set;
+import org.imagepolicy.webhook.image.HostPattern;
+
+/**
+ * A validated, defaulted {@code ImagePolicyConfig}: immutable, built once per load and swapped whole.
+ * The last five fields are this project's additions to OpenShift's schema.
+ *
+ * @param defaultRegistry registry assumed for unqualified images, or {@code null} to leave them unqualified
+ */
+public record ImagePolicy(
+        ResolutionType resolveImages,
+        List<ResolutionRule> resolutionRules,
+        List<ExecutionRule> executionRules,
+        List<HostPattern> integratedRegistryHostnames,
+        String defaultRegistry,
+        Set<String> exemptNamespaces,
+        boolean skipControllerOwned) {
+
+    public ImagePolicy {
+        resolutionRules = List.copyOf(resolutionRules);
+        executionRules = List.copyOf(executionRules);
+        integratedRegistryHostnames = List.copyOf(integratedRegistryHostnames);
+        exemptNamespaces = Set.copyOf(exemptNamespaces);
+    }
+
+    /** The same policy with extra integrated registries and exempt namespaces from the command line. */
+    public ImagePolicy withServerSettings(List<HostPattern> moreIntegrated, Set<String> moreExempt) {
+        if (moreIntegrated.isEmpty() && moreExempt.isEmpty()) {
+            return this;
+        }
+        List<HostPattern> integrated = new java.util.ArrayList<>(integratedRegistryHostnames);
+        integrated.addAll(moreIntegrated);
+        Set<String> exempt = new java.util.HashSet<>(exemptNamespaces);
+        exempt.addAll(moreExempt);
+        return new ImagePolicy(resolveImages, resolutionRules, executionRules, integrated, defaultRegistry, exempt,
+                skipControllerOwned);
+    }
+}

@@ -1,0 +1,83 @@
+package org.imagepolicy.webhook.server;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.load.PolicyFiles;
+import org.imagepolicy.webhook.metrics.Metrics;
+import org.imagepolicy.webhook.policy.ImagePolicy;
+import org.imagepolicy.webhook.policy.PolicyException;
+import org.imagepolicy.webhook.policy.PolicyParser;
+import org.imagepolicy.webhook.policy.PolicyProblem;
+
+/**
+ * The policy being enforced. A reload reads and validates the files (callers run it off the event
+ * loop) and swaps the engine in one atomic step; an invalid edit leaves the last good engine serving.
+ */
+public final class PolicyState {
+    private static final Logger LOG = Logger.getLogger(PolicyState.class.getName());
+
+    private final ServerSettings settings;
+    private final Metrics metrics;
+    private final AtomicReference<ImagePolicyEngine> engine = new AtomicReference<>();
+    private volatile List<PolicyParser.Source> lastSeen;
+
+    public PolicyState(ServerSettings settings, Metrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    public ImagePolicyEngine engine() {
+        return engine.get();
+    }
+
+    /** First load: an invalid policy here is fatal, so the caller can exit 2. */
+    public void load() throws PolicyException {
+        List<PolicyParser.Source> sources = PolicyFiles.read(settings.policyPaths());
+        install(sources, new PolicyParser(settings.strict()).parse(sources));
+    }
+
+    /** Called periodically on a worker thread; returns true when a new policy went live. */
+    public boolean reloadIfChanged() {
+        List<PolicyParser.Source> sources;
+        try {
+            sources = PolicyFiles.read(settings.policyPaths());
+        } catch (PolicyException e) {
+            return rejected(null, e);
+        }
+        if (sources.equals(lastSeen)) {
+            return false;
+        }
+        try {
+            install(sources, new PolicyParser(settings.strict()).parse(sources));
+            LOG.info(() -> "policy reloaded from " + settings.policyPaths() + ": " + engine().policy().executionRules().size()
+                    + " execution rules");
+            return true;
+        } catch (PolicyException e) {
+            return rejected(sources, e);
+        }
+    }
+
+    private boolean rejected(List<PolicyParser.Source> sources, PolicyException e) {
+        // Remember the bad snapshot so the same broken edit is reported once, not every poll.
+        if (sources == null || !sources.equals(lastSeen)) {
+            metrics.policyReload(false, 0);
+            LOG.severe(() -> "policy reload rejected, the last good policy keeps serving:\n" + e.getMessage());
+        }
+        if (sources != null) {
+            lastSeen = sources;
+        }
+        return false;
+    }
+
+    private void install(List<PolicyParser.Source> sources, PolicyParser.Parsed parsed) {
+        for (PolicyProblem warning : parsed.warnings()) {
+            LOG.warning(warning::format);
+        }
+        ImagePolicy policy = parsed.policy().withServerSettings(settings.integratedRegistries(), settings.exemptNamespaces());
+        engine.set(new ImagePolicyEngine(policy));
+        lastSeen = sources;
+        metrics.policyReload(true, policy.executionRules().size());
+    }
+}

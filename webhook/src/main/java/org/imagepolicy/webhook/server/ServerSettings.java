@@ -1,0 +1,43 @@
+package org.imagepolicy.webhook.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.imagepolicy.webhook.image.HostPattern;
+
+/**
+ * Everything {@code serve} is started with, validated once by the command line.
+ *
+ * @param tlsCertificate PEM chain, or {@code null} to generate a self-signed certificate into {@code certificateDirectory}
+ * @param instances      event-loop verticles answering admissions; one per core by default
+ */
+public record ServerSettings(
+        List<Path> policyPaths,
+        boolean strict,
+        String host,
+        int port,
+        int healthPort,
+        Path tlsCertificate,
+        Path tlsKey,
+        Path certificateDirectory,
+        boolean offline,
+        List<HostPattern> integratedRegistries,
+        Set<String> exemptNamespaces,
+        Duration reloadInterval,
+        Duration shutdownGrace,
+        int instances) {
+
+    public ServerSettings {
+        policyPaths = List.copyOf(policyPaths);
+        integratedRegistries = List.copyOf(integratedRegistries);
+        exemptNamespaces = Set.copyOf(exemptNamespaces);
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither to generate a certificate");
+        }
+    }
+
+    public boolean generatesCertificate() {
+        return tlsCertificate == null;
+    }
+}

@@ -1,0 +1,155 @@
+package org.imagepolicy.webhook.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.imagepolicy.webhook.admission.ImageFacts;
+import org.imagepolicy.webhook.metrics.Metrics;
+import org.imagepolicy.webhook.policy.PolicyException;
+
+/**
+ * Starts and stops the webhook: the HTTPS admission servers (one per event loop, sharing the port),
+ * the plain health port, and the pollers that reload the policy and the certificate off the event loop.
+ */
+public final class WebhookServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(WebhookServer.class.getName());
+
+    private final ServerSettings settings;
+    private final Metrics metrics = new Metrics();
+    private final PolicyState policy;
+    private final List<HttpServer> admissionServers = new CopyOnWriteArrayList<>();
+    private Vertx vertx;
+    private HttpServer healthServer;
+    private TlsState tls;
+    private volatile boolean ready;
+    private volatile boolean stopping;
+
+    public WebhookServer(ServerSettings settings) {
+        this.settings = settings;
+        this.policy = new PolicyState(settings, metrics);
+    }
+
+    /** Loads policy and certificate, then listens. A policy error is thrown before anything listens. */
+    public void start() throws PolicyException, IOException, InterruptedException {
+        policy.load();
+        tls = TlsState.open(settings, metrics);
+        vertx = Vertx.vertx();
+        ImageFacts facts = ImageFacts.OFFLINE; // registry lookups arrive with the registry client
+        DecisionLog decisionLog = new DecisionLog();
+        List<Future<HttpServer>> listening = new ArrayList<>();
+        for (int i = 0; i < settings.instances(); i++) {
+            // Each server gets its own event loop; Vert.x spreads connections across servers on one port.
+            HttpServer server = vertx.createHttpServer(admissionOptions())
+                    .requestHandler(new AdmissionHandler(policy::engine, facts, metrics, decisionLog));
+            admissionServers.add(server);
+            listening.add(server.listen());
+        }
+        healthServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.healthPort()))
+                .requestHandler(new HealthHandler(() -> ready && !stopping, metrics));
+        listening.add(healthServer.listen());
+        await(Future.all(listening), "listen on ports " + settings.port() + " and " + settings.healthPort());
+        long every = settings.reloadInterval().toMillis();
+        vertx.setPeriodic(every, id -> reloadPolicy());
+        vertx.setPeriodic(every, id -> reloadCertificate());
+        ready = true;
+        LOG.info(() -> "serving admissions on https://" + settings.host() + ":" + port() + "/validate, health on http://"
+                + settings.host() + ":" + healthPort() + " (/healthz, /readyz, /metrics)"
+                + (settings.offline() ? "; offline: registry lookups fail with \"offline\"" : ""));
+    }
+
+    private HttpServerOptions admissionOptions() {
+        return new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setKeyCertOptions(tls.options())
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setSslHandshakeTimeout(10)
+                .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
+                .setIdleTimeout(120)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setTcpNoDelay(true);
+    }
+
+    private void reloadPolicy() {
+        vertx.executeBlocking(policy::reloadIfChanged, false);
+    }
+
+    private void reloadCertificate() {
+        vertx.executeBlocking(tls::reloadIfChanged, false).onSuccess(options -> {
+            if (options != null) {
+                updateCertificate(options);
+            }
+        });
+    }
+
+    private void updateCertificate(PemKeyCertOptions options) {
+        ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(options)
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setUseAlpn(true);
+        for (HttpServer server : admissionServers) {
+            server.updateSSLOptions(ssl).onFailure(e -> LOG.warning(() -> "could not apply the new certificate: " + e));
+        }
+    }
+
+    public int port() {
+        return admissionServers.isEmpty() ? settings.port() : admissionServers.get(0).actualPort();
+    }
+
+    public int healthPort() {
+        return healthServer == null ? settings.healthPort() : healthServer.actualPort();
+    }
+
+    public boolean ready() {
+        return ready && !stopping;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Graceful stop: unready first, then finish in-flight requests within the grace period, then close. */
+    @Override
+    public void close() {
+        if (vertx == null || stopping) {
+            return;
+        }
+        stopping = true;
+        long grace = settings.shutdownGrace().toMillis();
+        List<Future<Void>> closing = new ArrayList<>();
+        for (HttpServer server : admissionServers) {
+            closing.add(server.shutdown(grace, TimeUnit.MILLISECONDS));
+        }
+        try {
+            await(Future.join(closing), "drain in-flight requests");
+        } catch (IOException | InterruptedException e) {
+            LOG.warning(() -> "shutdown did not drain cleanly: " + e.getMessage());
+        }
+        try {
+            await(vertx.close(), "close");
+        } catch (IOException | InterruptedException e) {
+            LOG.warning(() -> "close failed: " + e.getMessage());
+        }
+    }
+
+    private static <T> T await(Future<T> future, String what) throws IOException, InterruptedException {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("timed out trying to " + what, e);
+        }
+    }
+}
