@@ -167,11 +167,16 @@ final class ImageReferenceParser {
         if (to == from) {
             throw new InvalidImageReferenceException("the repository name \"" + path + "\" has an empty path component");
         }
+        boolean upper = false;
         for (int i = from; i < to; i++) {
             char c = path.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                throw new InvalidImageReferenceException("repository name must be lowercase");
+            upper |= c >= 'A' && c <= 'Z';
+            if (!(isAlnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-')) {
+                throw badComponent(path);
             }
+        }
+        if (upper) {
+            throw new InvalidImageReferenceException("repository name must be lowercase");
         }
         if (!isAlnum(path.charAt(from)) || !isAlnum(path.charAt(to - 1))) {
             throw badComponent(path);

@@ -64,7 +64,21 @@ public final class PolicyDocument {
      * OpenShift JSON files are indented with tabs, which YAML refuses.
      */
     public static PolicyDocument parse(String source, String text) throws PolicyException {
-        boolean json = looksLikeJson(text);
+        if (!looksLikeJson(text)) {
+            return parse(source, text, false);
+        }
+        try {
+            return parse(source, text, true);
+        } catch (PolicyException notJson) {
+            // "{kind: ImagePolicyConfig}" is a YAML flow mapping, not JSON; a .json file keeps its JSON error.
+            if (source.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+                throw notJson;
+            }
+            return parse(source, text, false);
+        }
+    }
+
+    private static PolicyDocument parse(String source, String text, boolean json) throws PolicyException {
         ObjectMapper mapper = json ? JSON_MAPPER : YAML_MAPPER;
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser p = mapper.getFactory().createParser(text)) {

@@ -49,8 +49,18 @@ final class PolicyReader {
             problems.error(root, "expected an ImagePolicyConfig object, found " + describe(root.node));
             return null;
         }
-        if (root.node.has("kind") || root.node.has("executionRules") || root.node.has("resolveImages")) {
+        if ("ImagePolicyConfig".equals(root.node.path("kind").asText())) {
             return root;
+        }
+        boolean wrapped = root.node.has("admissionConfig") || root.node.has("kubernetesMasterConfig")
+                || PLUGIN_NAMES.stream().anyMatch(root.node::has);
+        if (!wrapped) {
+            if (root.node.has("kind") || root.node.has("executionRules") || root.node.has("resolveImages")) {
+                return root; // reading it reports what is wrong with kind and apiVersion
+            }
+            problems.error(root, "no ImagePolicyConfig found: expected kind: ImagePolicyConfig, a pluginConfig entry named "
+                    + String.join(" or ", PLUGIN_NAMES) + ", or a master-config.yaml with admissionConfig.pluginConfig");
+            return null;
         }
         Located pluginConfig = root;
         Located admission = root.field("admissionConfig");

@@ -38,7 +38,11 @@ final class Problems {
         return all.stream().anyMatch(PolicyProblem::isError);
     }
 
+    /** In file order, then line order, as a reader walks through the files. */
     List<PolicyProblem> all() {
-        return List.copyOf(all);
+        List<String> sources = all.stream().map(PolicyProblem::source).distinct().toList();
+        return all.stream()
+                .sorted(java.util.Comparator.<PolicyProblem>comparingInt(p -> sources.indexOf(p.source())).thenComparingInt(PolicyProblem::line))
+                .toList();
     }
 }
