@@ -23,10 +23,10 @@ final class DecisionBuilder {
                     denials.add(v.forbiddenMessage());
                     break;
                 case Warn:
-                    warnings.add(v.field().path() + ": " + v.detail());
+                    warnings.add(v.field().path() + ": image policy warning: " + v.reason());
                     break;
                 default:
-                    audits.add(v.field().path() + ": " + v.detail());
+                    audits.add(v.field().path() + ": " + v.reason());
                     break;
             }
         }

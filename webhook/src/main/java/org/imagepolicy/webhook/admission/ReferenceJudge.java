@@ -78,8 +78,8 @@ final class ReferenceJudge {
             }
             boolean matched = conditionHolds(rule, ref, registryKey, repository, metadata, integrated) != rule.invertMatch();
             if (matched && rule.reject()) {
-                out.add(new Violation(field, rule.enforcement(), rule.name(), field.display() + " is denied by " + rule.describe()
-                        + "; use an image this rule does not match" + resolutionNote(resolutionError)));
+                out.add(new Violation(field, rule.enforcement(), rule.name(), field.display() + " matches " + rule.describe()
+                        + resolutionNote(resolutionError) + "; use an image this rule does not match"));
             } else if (matched) {
                 allowMatched = true;
             }

@@ -23,11 +23,16 @@ public final class Metrics {
     private volatile int policyRules;
     private volatile boolean lastPolicyReloadFailed;
     private volatile double certificateExpiry;
+    private volatile java.util.function.IntSupplier inFlight = () -> 0;
 
     /** @param resource a resource the webhook knows ({@code pods}, {@code deployments.apps}) or {@code other} */
     public void decision(String resource, Decision.Outcome outcome, long nanos) {
         decisions.computeIfAbsent(resource, r -> newAdders(Decision.Outcome.values().length))[outcome.ordinal()].increment();
         latency.observe(nanos / 1e9);
+    }
+
+    public void inFlight(java.util.function.IntSupplier requestsInFlight) {
+        this.inFlight = requestsInFlight;
     }
 
     public void httpError(int code) {
@@ -67,6 +72,8 @@ public final class Metrics {
         });
         header(out, "admission_duration_seconds", "histogram", "Time from a complete request body to the encoded answer.");
         latency.render(out, PREFIX + "admission_duration_seconds", "");
+        header(out, "admission_requests_in_flight", "gauge", "Requests received and not yet answered.");
+        out.append(PREFIX).append("admission_requests_in_flight ").append(inFlight.getAsInt()).append('\n');
         labelled(out, "http_errors_total", "counter", "Requests refused before a decision, by HTTP status.", "code", httpErrors);
         labelled(out, "policy_reloads_total", "counter", "Policy reloads, by result; a failed reload keeps the last good policy.",
                 "result", policyReloads);

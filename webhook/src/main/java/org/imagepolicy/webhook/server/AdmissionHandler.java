@@ -26,6 +26,9 @@ import org.imagepolicy.webhook.policy.Resources;
  */
 final class AdmissionHandler implements Handler<HttpServerRequest> {
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** How much of a refused body is read and dropped before the connection is closed anyway. */
+    private static final long LINGER_BYTES = 16L * 1024 * 1024;
+    private static final long LINGER_MILLIS = 5_000;
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class.getName());
     private static final String JSON = "application/json";
 
@@ -33,9 +36,11 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private final ImageFacts facts;
     private final Metrics metrics;
     private final DecisionLog decisionLog;
+    private final InFlight inFlight;
 
-    AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageFacts facts, Metrics metrics, DecisionLog decisionLog) {
+    AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageFacts facts, Metrics metrics, DecisionLog decisionLog, InFlight inFlight) {
         this.engine = engine;
+        this.inFlight = inFlight;
         this.facts = facts;
         this.metrics = metrics;
         this.decisionLog = decisionLog;
@@ -43,6 +48,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
+        inFlight.track(req);
         if (!"/validate".equals(req.path())) {
             refuse(req, 404, "NotFound", "no such endpoint; POST AdmissionReviews to /validate");
             return;
@@ -60,28 +66,47 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         }
         String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLong(length)) {
-            refuse(req, 413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+            refuseTooLarge(req);
             return;
         }
-        Buffer body = Buffer.buffer(length == null ? 8192 : Math.min(Integer.parseInt(length.trim()), MAX_BODY_BYTES));
-        boolean[] refused = {false};
+        Buffer body = Buffer.buffer(length == null ? 8192 : Integer.parseInt(length.trim()));
         req.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
-                refused[0] = true;
-                refuse(req, 413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+                refuseTooLarge(req);
                 return;
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> {
-            if (!refused[0]) {
-                answer(req, body);
+        req.endHandler(v -> answer(req, body));
+        req.exceptionHandler(e -> LOG.fine(() -> "request stream failed: " + e));
+    }
+
+    /**
+     * Answers 413 and then keeps reading and discarding what the client still sends, for a while, before
+     * closing: closing at once would reset the socket under a client that is still uploading, and it would
+     * never see the answer (the "lingering close" of other servers).
+     */
+    private void refuseTooLarge(HttpServerRequest req) {
+        refuse(req, 413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        long[] discarded = {0};
+        Runnable close = () -> {
+            if (req.version() != HttpVersion.HTTP_2) {
+                req.connection().close();
+            } else if (!req.isEnded()) {
+                req.response().reset();
+            }
+        };
+        long timer = io.vertx.core.Vertx.currentContext().owner().setTimer(LINGER_MILLIS, id -> close.run());
+        req.handler(chunk -> {
+            discarded[0] += chunk.length();
+            if (discarded[0] > LINGER_BYTES) {
+                close.run();
             }
         });
-        req.exceptionHandler(e -> LOG.fine(() -> "request stream failed: " + e));
+        req.endHandler(v -> {
+            io.vertx.core.Vertx.currentContext().owner().cancelTimer(timer);
+            close.run();
+        });
     }
 
     private void answer(HttpServerRequest req, Buffer body) {
@@ -117,16 +142,10 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             return;
         }
         resp.setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-        // After refusing a body we have not read, an HTTP/1 connection cannot be reused safely.
-        boolean close = code == 413 && req.version() != HttpVersion.HTTP_2;
-        if (close) {
-            resp.putHeader(HttpHeaders.CONNECTION, "close");
+        if (code == 413 && req.version() != HttpVersion.HTTP_2) {
+            resp.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is dropped, not parsed
         }
-        resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message))).onComplete(v -> {
-            if (close) {
-                req.connection().close();
-            }
-        });
+        resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
     }
 
     private static boolean tooLong(String length) {

@@ -64,6 +64,7 @@ class ConfigValidationConformanceTest {
     }
 
     @ParameterizedTest(name = "§0 envelope accepted: {0}")
+    @DisplayName("§0/§1.1 both apiVersions, the pluginConfig map and master-config.yaml envelopes are accepted")
     @ValueSource(strings = {
         "kind: ImagePolicyConfig\napiVersion: v1\nexecutionRules: [{name: r}]\n",
         "kind: ImagePolicyConfig\napiVersion: image.openshift.io/v1\nexecutionRules: [{name: r}]\n",
@@ -92,6 +93,7 @@ class ConfigValidationConformanceTest {
     }
 
     @ParameterizedTest(name = "§2.7 invalid selector rejected: {0}")
+    @DisplayName("§1.4/§2.7 invalid label selectors (operator, values, label value) are rejected")
     @ValueSource(strings = {
         "{matchExpressions: [{key: a, operator: Equals, values: [x]}]}",
         "{matchExpressions: [{key: a, operator: In}]}",
@@ -144,6 +146,7 @@ class ConfigValidationConformanceTest {
     }
 
     @ParameterizedTest(name = "§4 F.76-78 global DoNotAttempt with {0} is invalid")
+    @DisplayName("§4 F.76-78 global DoNotAttempt with a label or annotation condition is invalid")
     @ValueSource(strings = {
         "matchDockerImageLabels: [{key: a, value: b}]",
         "matchImageLabels: [{}]",

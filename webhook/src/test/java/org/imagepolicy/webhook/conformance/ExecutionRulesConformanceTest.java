@@ -222,6 +222,7 @@ class ExecutionRulesConformanceTest {
      * that cannot be resolved is always rejected by these allow rules.
      */
     @ParameterizedTest(name = "§4 E.{0} allow {1}")
+    @DisplayName("§4 E.59-67 allow rules on image labels, annotations and Docker labels")
     @MethodSource("metadataRules")
     void e59to67_metadataConditions(String scenario, String what, boolean onAnnotations, String rules, String expected) {
         ImagePolicyEngine e = rules("executionRules:\n" + rules);
@@ -251,6 +252,7 @@ class ExecutionRulesConformanceTest {
     }
 
     @ParameterizedTest(name = "§2.7 matchImageLabels {0} against {1}={2} -> {3}")
+    @DisplayName("§2.7 matchImageLabels operators In, NotIn, DoesNotExist and the empty selector")
     @CsvSource({
         "'{matchExpressions: [{key: tier, operator: In, values: [gold, silver]}]}', tier, silver, true",
         "'{matchExpressions: [{key: tier, operator: In, values: [gold, silver]}]}', tier, bronze, false",

@@ -140,6 +140,7 @@ class ReferenceEnumerationConformanceTest {
     }
 
     @ParameterizedTest(name = "§4 G.85 Build UPDATE with an unchanged {0} from: the strategy from is not visited")
+    @DisplayName("§4 G.85 Build UPDATE with an unchanged strategy from: the from is not visited")
     @ValueSource(strings = {"dockerStrategy", "sourceStrategy", "customStrategy"})
     void g85_unchangedStrategyFromNotVisited(String strategy) {
         ObjectNode old = build("Build", List.of(), strategy, dockerRef("evil.example/base:1"));
@@ -195,6 +196,7 @@ class ReferenceEnumerationConformanceTest {
     }
 
     @ParameterizedTest(name = "§3.1 {1}.{0}: a forbidden image at {3} is denied on CREATE")
+    @DisplayName("§3.1 every image-bearing resource is checked at its field path")
     @MethodSource("resources")
     void everyResourceIsChecked(String group, String resource, Supplier<ObjectNode> object, String path) {
         Decision d = decide(create(group, resource, object.get()));
@@ -203,6 +205,7 @@ class ReferenceEnumerationConformanceTest {
     }
 
     @ParameterizedTest(name = "§3.2 {1}.{0}: an UPDATE that keeps the forbidden image unchanged is allowed")
+    @DisplayName("§3.2/§3.3 an UPDATE that keeps an image unchanged does not re-check it")
     @MethodSource("resources")
     void unchangedImagesAreNotRecheckedOnUpdate(String group, String resource, Supplier<ObjectNode> object, String path) {
         ObjectNode old = object.get();
@@ -222,6 +225,7 @@ class ReferenceEnumerationConformanceTest {
     }
 
     @ParameterizedTest(name = "§2.1 operation {0} is not judged")
+    @DisplayName("§2.1 only CREATE and UPDATE are judged")
     @ValueSource(strings = {"DELETE", "CONNECT"})
     void onlyCreateAndUpdateAreJudged(String operation) {
         Decision d = decide(review(operation, "", "v1", "pods", null, "default", pod("evil.example/app:1"), null));
