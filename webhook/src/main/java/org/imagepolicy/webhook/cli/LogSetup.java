@@ -14,6 +14,9 @@ final class LogSetup {
     }
 
     static void configure() {
+        // Must precede the first logger: JUL's default manager drops its handlers when shutdown begins,
+        // which would silence what the SIGTERM hook logs while it drains.
+        System.setProperty("java.util.logging.manager", KeepHandlersAtShutdown.class.getName());
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
@@ -24,6 +27,14 @@ final class LogSetup {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    }
+
+    /** A LogManager that keeps logging through JVM shutdown; handlers are flushed when the process ends. */
+    public static final class KeepHandlersAtShutdown extends java.util.logging.LogManager {
+        @Override
+        public void reset() {
+            // Ignored: the JVM's own shutdown hook calls it before ours have finished logging.
+        }
     }
 
     static final class LineFormatter extends Formatter {

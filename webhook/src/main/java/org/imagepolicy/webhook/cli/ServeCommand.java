@@ -30,13 +30,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Treat unknown policy fields as errors.")
     boolean strict;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8443", description = "HTTPS port for admissions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8443", paramLabel = "PORT", description = "HTTPS port for admissions (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--health-port", defaultValue = "8080", description = "Plain HTTP port for probes and metrics (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--health-port", defaultValue = "8080", paramLabel = "PORT", description = "Plain HTTP port for probes and metrics (default: ${DEFAULT-VALUE}).")
     int healthPort;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain. Without it a self-signed certificate is generated.")
