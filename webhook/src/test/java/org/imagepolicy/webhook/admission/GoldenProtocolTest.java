@@ -21,6 +21,21 @@ class GoldenProtocolTest {
         }));
     }
 
+    @TestFactory
+    Stream<DynamicTest> aDryRunGetsTheSameAnswer() throws Exception {
+        ImagePolicyEngine engine = new ImagePolicyEngine(PolicyFiles.load(java.util.List.of(Golden.DIR.resolve("policy.yaml")), true).policy());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return Golden.cases().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            com.fasterxml.jackson.databind.node.ObjectNode review =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("request.json").toFile());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) review.get("request")).put("dryRun", true);
+            AdmissionInput in = AdmissionReviewCodec.decode(json.writeValueAsBytes(review));
+            org.assertj.core.api.Assertions.assertThat(in.dryRun()).isTrue();
+            Golden.assertMatches(dir.resolve("response.json"),
+                    AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), engine.decide(in, ImageFacts.OFFLINE)));
+        }));
+    }
+
     static Path request(String name) {
         return Golden.DIR.resolve(name).resolve("request.json");
     }

@@ -40,10 +40,16 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(Path dir, String policyText, Path cert, Path key, List<Path> trustedCas) throws Exception {
+        return start(dir, policyText, cert, key, trustedCas, List.of(), Set.of());
+    }
+
+    /** With {@code serve --integrated-registry} and {@code --exempt-namespace} values. */
+    public static RunningServer start(Path dir, String policyText, Path cert, Path key, List<Path> trustedCas,
+            List<org.imagepolicy.webhook.image.HostPattern> integrated, Set<String> exempt) throws Exception {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, cert, key, dir.resolve("certs"),
-                true, List.of(), Set.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1);
+                true, integrated, exempt, Duration.ofMillis(100), Duration.ofSeconds(10), 1);
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(trustedCas));
