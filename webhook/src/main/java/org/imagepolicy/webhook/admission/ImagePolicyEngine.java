@@ -30,54 +30,82 @@ public final class ImagePolicyEngine {
         return policy;
     }
 
+    /**
+     * Upstream's RequestsResolution: whether the policy asks for this resource's images to be resolved.
+     * A lookup is then made only where its answer can change the decision (see {@link LookupPlanner}).
+     */
+    public boolean requestsResolution(GroupResource gr) {
+        ResourceRules rr = resources.get(gr);
+        return rr != null && rr.requestsResolution();
+    }
+
     public Decision decide(AdmissionInput in, ImageFacts facts) {
         return decide(in, Set.of(), facts);
     }
 
     /**
+     * Decides in one go, for callers whose facts are at hand (the command line, tests, offline mode).
+     *
      * @param excludedRules rule names the request's namespace opted out of (its ignore-rules annotation)
      */
     public Decision decide(AdmissionInput in, Set<String> excludedRules, ImageFacts facts) {
+        return decide(prepare(in, excludedRules), facts);
+    }
+
+    /** The gather half: the request gate, the references, and which of them need a lookup. */
+    public PreparedRequest prepare(AdmissionInput in, Set<String> excludedRules) {
         if (!"CREATE".equals(in.operation()) && !"UPDATE".equals(in.operation())) {
-            return Decision.skipped();
+            return PreparedRequest.answered(in, Decision.skipped());
         }
         if (in.namespace() != null && policy.exemptNamespaces().contains(in.namespace())) {
-            return Decision.skipped();
+            return PreparedRequest.answered(in, Decision.skipped());
         }
         boolean ephemeral = false;
         if (in.subResource() != null && !in.subResource().isEmpty()) {
             // kubectl debug adds containers through this subresource; upstream let every subresource through.
             ephemeral = in.isUpdate() && in.resource().equals(Resources.PODS) && "ephemeralcontainers".equals(in.subResource());
             if (!ephemeral) {
-                return Decision.skipped();
+                return PreparedRequest.answered(in, Decision.skipped());
             }
         }
         ResourceRules rr = resources.get(in.resource());
         if (rr == null || !rr.covered()) {
-            return Decision.skipped();
+            return PreparedRequest.answered(in, Decision.skipped());
         }
         JsonNode object = in.object();
         if (object == null || !object.isObject()) {
-            return Decision.invalid("the request has no object to check");
+            return PreparedRequest.answered(in, Decision.invalid("the request has no object to check"));
         }
         if (policy.skipControllerOwned() && controllerOwned(object)) {
-            return Decision.skipped();
+            return PreparedRequest.answered(in, Decision.skipped());
         }
         List<ImageField> fields;
         try {
             fields = ephemeral ? ReferenceExtractor.ephemeral(object, in.oldObject())
                     : ReferenceExtractor.extract(in.resource(), object, in.oldObject(), in.isUpdate());
         } catch (MalformedObjectException e) {
-            return Decision.invalid("cannot read " + in.resource() + " \"" + displayName(in) + "\": " + e.getMessage());
+            return PreparedRequest.answered(in, Decision.invalid("cannot read " + in.resource() + " \"" + displayName(in) + "\": " + e.getMessage()));
         }
         if (fields == null) {
-            return Decision.skipped();
+            return PreparedRequest.answered(in, Decision.skipped());
+        }
+        List<PlannedReference> planned = new ArrayList<>(fields.size());
+        for (ImageField field : fields) {
+            planned.add(judge.plan(field, rr, excludedRules));
+        }
+        return PreparedRequest.planned(in, excludedRules, rr, planned);
+    }
+
+    /** The decide half, once the facts the prepared request asked for are gathered. */
+    public Decision decide(PreparedRequest prepared, ImageFacts facts) {
+        if (prepared.answered() != null) {
+            return prepared.answered();
         }
         List<Violation> violations = new ArrayList<>(0);
-        for (ImageField field : fields) {
-            judge.judge(field, rr, excludedRules, facts, violations);
+        for (PlannedReference p : prepared.references) {
+            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations);
         }
-        return DecisionBuilder.build(in, displayName(in), violations);
+        return DecisionBuilder.build(prepared.input, displayName(prepared.input), violations);
     }
 
     static boolean controllerOwned(JsonNode object) {

@@ -3,11 +3,9 @@ package org.imagepolicy.webhook.admission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.image.ImageMetadata;
 import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.InvalidImageReferenceException;
-import org.imagepolicy.webhook.image.RepositoryPattern;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.policy.Enforcement;
 import org.imagepolicy.webhook.policy.ExecutionRule;
@@ -16,7 +14,8 @@ import org.imagepolicy.webhook.policy.LabelSelector;
 import org.imagepolicy.webhook.policy.ValueCondition;
 
 /**
- * Upstream's per-reference algorithm: parse, resolve if asked, then run the resource's execution rules.
+ * Upstream's per-reference algorithm in two steps, so lookups can happen in between: plan (parse, match
+ * names, decide whether to look up), then judge (resolve errors, then the resource's execution rules).
  * Unlike upstream it does not stop at the first matching deny rule, so that a denial can name every rule
  * involved, and it keeps the resolution error and the deciding rule side by side in the reason.
  */
@@ -25,33 +24,50 @@ final class ReferenceJudge {
 
     private final ImagePolicy policy;
     private final String defaultRegistryKey;
+    private final LookupPlanner planner;
 
     ReferenceJudge(ImagePolicy policy) {
         this.policy = policy;
+        this.planner = new LookupPlanner(policy);
         this.defaultRegistryKey = policy.defaultRegistry() == null ? "" : ImageReference.canonicalRegistry(policy.defaultRegistry());
     }
 
-    void judge(ImageField field, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out) {
+    /** The gather step: parse, match names, and decide whether a lookup could matter. */
+    PlannedReference plan(ImageField field, ResourceRules rr, Set<String> excludedRules) {
         ImageReference ref = null;
+        String parseError = null;
         if (field.isDockerImage()) {
             try {
                 ref = ImageReference.parse(field.name());
             } catch (InvalidImageReferenceException e) {
-                out.add(new Violation(field, Enforcement.Deny, null,
-                        field.display() + " is not a valid image reference: " + e.getMessage()));
-                return;
+                parseError = e.getMessage();
             }
+        }
+        String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : defaultRegistryKey;
+        String repository = ref == null ? null : ref.canonicalRepository(defaultRegistryKey);
+        boolean integrated = !registryKey.isEmpty() && NameConditions.anyHost(policy.integratedRegistryHostnames(), registryKey);
+        PlannedReference planned = new PlannedReference(field, ref, parseError, registryKey, repository, integrated, false);
+        boolean lookup = planner.worthLookingUp(planned, rr, excludedRules);
+        return lookup ? new PlannedReference(field, ref, parseError, registryKey, repository, integrated, true) : planned;
+    }
+
+    /** The decide step, from the plan and whatever facts were gathered for it. */
+    void judge(PlannedReference p, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out) {
+        ImageField field = p.field();
+        if (p.parseError() != null) {
+            out.add(new Violation(field, Enforcement.Deny, null, field.display() + " is not a valid image reference: " + p.parseError()));
+            return;
         }
         String resolutionError = null;
         ImageMetadata metadata = null;
-        boolean integrated = false;
-        if (rr.requestsResolution()) {
-            Resolution res = isResolvableKind(field) ? facts.lookup(field, ref)
+        boolean integrated = p.integrated();
+        if (p.lookup()) {
+            Resolution res = isResolvableKind(field) ? facts.lookup(field, p.reference())
                     : new Resolution.Failed("image policy does not allow image references of kind \"" + field.kind() + "\"");
             if (res instanceof Resolution.Resolved) {
                 Resolution.Resolved ok = (Resolution.Resolved) res;
                 metadata = ok.metadata();
-                integrated = ok.integratedRegistry();
+                integrated |= ok.integratedRegistry();
             } else {
                 resolutionError = ((Resolution.Failed) res).reason();
                 if (policy.resolveImages().failOnResolutionFailure()) {
@@ -64,10 +80,6 @@ final class ReferenceJudge {
         if (!rr.coveredByExecution()) {
             return;
         }
-        String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : defaultRegistryKey;
-        String repository = ref == null ? null : ref.canonicalRepository(defaultRegistryKey);
-        integrated |= !registryKey.isEmpty() && anyHost(policy.integratedRegistryHostnames(), registryKey);
-
         boolean allowMatched = false;
         for (ExecutionRule rule : rr.rules()) {
             if (excludedRules.contains(rule.name()) && !rule.ignoreNamespaceOverride()) {
@@ -76,7 +88,7 @@ final class ReferenceJudge {
             if (metadata == null && rule.skipOnResolutionFailure()) {
                 continue;
             }
-            boolean matched = conditionHolds(rule, ref, registryKey, repository, metadata, integrated) != rule.invertMatch();
+            boolean matched = conditionHolds(rule, p, metadata, integrated) != rule.invertMatch();
             if (matched && rule.reject()) {
                 out.add(new Violation(field, rule.enforcement(), rule.name(), field.display() + " matches " + rule.describe()
                         + resolutionNote(resolutionError) + "; use an image this rule does not match"));
@@ -86,7 +98,7 @@ final class ReferenceJudge {
         }
         if (!allowMatched && rr.defaultReject()) {
             out.add(new Violation(field, rr.allowEnforcement(), null,
-                    noAllowRuleReason(field, ref, registryKey, rr, metadata, resolutionError)));
+                    noAllowRuleReason(field, p.reference(), p.registryKey(), rr, metadata, resolutionError)));
         }
     }
 
@@ -96,15 +108,8 @@ final class ReferenceJudge {
     }
 
     /** Conditions are ANDed; metadata conditions cannot hold without a resolved image. */
-    private static boolean conditionHolds(ExecutionRule rule, ImageReference ref, String registryKey, String repository,
-            ImageMetadata metadata, boolean integrated) {
-        if (rule.matchIntegratedRegistry() && !integrated) {
-            return false;
-        }
-        if (!rule.matchRegistries().isEmpty() && (ref == null || !anyHost(rule.matchRegistries(), registryKey))) {
-            return false;
-        }
-        if (!rule.matchRepositories().isEmpty() && !anyRepository(rule.matchRepositories(), repository)) {
+    private static boolean conditionHolds(ExecutionRule rule, PlannedReference p, ImageMetadata metadata, boolean integrated) {
+        if (!NameConditions.hold(rule, p, integrated)) {
             return false;
         }
         if (metadata == null) {
@@ -126,24 +131,6 @@ final class ReferenceJudge {
             }
         }
         return true;
-    }
-
-    private static boolean anyHost(List<HostPattern> patterns, String registryKey) {
-        for (HostPattern p : patterns) {
-            if (p.matches(registryKey)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean anyRepository(List<RepositoryPattern> patterns, String repository) {
-        for (RepositoryPattern p : patterns) {
-            if (p.matches(repository)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String noAllowRuleReason(ImageField field, ImageReference ref, String registryKey, ResourceRules rr,

@@ -78,13 +78,15 @@ class ExecutionRulesConformanceTest {
     }
 
     @Test
-    @DisplayName("§4 E.52 matchIntegratedRegistry also holds when the resolver says the image is in the integrated registry")
+    @DisplayName("§4 E.52 matchIntegratedRegistry also holds when the resolver says the image is in the integrated registry"
+            + " (skipOnResolutionFailure makes the lookup worth making)")
     void e52_integratedFlagFromResolution() {
         ImagePolicyEngine e = rules("""
                 executionRules:
                 - name: deny-integrated
                   reject: true
                   matchIntegratedRegistry: true
+                  skipOnResolutionFailure: true
                 """);
         ImageFacts integrated = (field, ref) -> new org.imagepolicy.webhook.image.Resolution.Resolved(
                 new ImageMetadata(Conformance.IMAGE1_SHA, Map.of(), Map.of()), true);
