@@ -10,12 +10,14 @@ final class DecisionBuilder {
     private DecisionBuilder() {
     }
 
-    static Decision build(AdmissionInput in, String name, List<Violation> violations) {
+    /** @param notes things the client should know even when nothing was violated, such as stale registry data */
+    static Decision build(AdmissionInput in, String name, List<Violation> violations, List<String> notes) {
         if (violations.isEmpty()) {
-            return new Decision(true, 200, null, List.of(), List.of(), Map.of(), Decision.Outcome.ALLOWED);
+            return new Decision(true, 200, null, List.of(), List.copyOf(notes), Map.of(),
+                    notes.isEmpty() ? Decision.Outcome.ALLOWED : Decision.Outcome.WARNED);
         }
         List<String> denials = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(notes);
         List<String> audits = new ArrayList<>();
         for (Violation v : violations) {
             switch (v.enforcement()) {

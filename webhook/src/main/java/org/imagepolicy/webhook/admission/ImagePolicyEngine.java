@@ -102,10 +102,11 @@ public final class ImagePolicyEngine {
             return prepared.answered();
         }
         List<Violation> violations = new ArrayList<>(0);
+        List<String> notes = new ArrayList<>(0);
         for (PlannedReference p : prepared.references) {
-            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations);
+            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations, notes);
         }
-        return DecisionBuilder.build(prepared.input, displayName(prepared.input), violations);
+        return DecisionBuilder.build(prepared.input, displayName(prepared.input), violations, notes);
     }
 
     static boolean controllerOwned(JsonNode object) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.imagepolicy.webhook.image.ImageReference;
+import org.imagepolicy.webhook.image.ImageLookup;
 
 /**
  * A request between the two halves of a decision: either already answered (skipped, unreadable), or
@@ -48,11 +48,11 @@ public final class PreparedRequest {
     }
 
     /** The distinct images to look up in registries before {@link ImagePolicyEngine#decide(PreparedRequest, ImageFacts)}. */
-    public List<ImageReference> registryLookups() {
-        Set<ImageReference> out = new LinkedHashSet<>();
+    public List<ImageLookup> registryLookups() {
+        Set<ImageLookup> out = new LinkedHashSet<>();
         for (PlannedReference p : references) {
             if (p.registryLookup()) {
-                out.add(p.reference());
+                out.add(ImageLookup.of(p.reference(), p.registryKey(), p.repository()));
             }
         }
         return new ArrayList<>(out);

@@ -52,7 +52,8 @@ final class ReferenceJudge {
     }
 
     /** The decide step, from the plan and whatever facts were gathered for it. */
-    void judge(PlannedReference p, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out) {
+    void judge(PlannedReference p, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out,
+            List<String> notes) {
         ImageField field = p.field();
         if (p.parseError() != null) {
             out.add(new Violation(field, Enforcement.Deny, null, field.display() + " is not a valid image reference: " + p.parseError()));
@@ -68,6 +69,9 @@ final class ReferenceJudge {
                 Resolution.Resolved ok = (Resolution.Resolved) res;
                 metadata = ok.metadata();
                 integrated |= ok.integratedRegistry();
+                if (ok.staleness() != null) {
+                    notes.add(field.path() + ": " + field.display() + " was judged on cached registry data: " + ok.staleness());
+                }
             } else {
                 resolutionError = ((Resolution.Failed) res).reason();
                 if (policy.resolveImages().failOnResolutionFailure()) {

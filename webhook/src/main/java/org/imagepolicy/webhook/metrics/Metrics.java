@@ -24,6 +24,11 @@ public final class Metrics {
     private volatile boolean lastPolicyReloadFailed;
     private volatile double certificateExpiry;
     private volatile java.util.function.IntSupplier inFlight = () -> 0;
+    private final RegistryMetrics registries = new RegistryMetrics();
+
+    public RegistryMetrics registries() {
+        return registries;
+    }
 
     /** @param resource a resource the webhook knows ({@code pods}, {@code deployments.apps}) or {@code other} */
     public void decision(String resource, Decision.Outcome outcome, long nanos) {
@@ -84,6 +89,7 @@ public final class Metrics {
         labelled(out, "certificate_reloads_total", "counter", "Serving certificate reloads, by result.", "result", certificateReloads);
         header(out, "certificate_expiry_timestamp_seconds", "gauge", "When the serving certificate expires.");
         out.append(PREFIX).append("certificate_expiry_timestamp_seconds ").append(certificateExpiry).append('\n');
+        registries.render(out);
         return out.toString();
     }
 

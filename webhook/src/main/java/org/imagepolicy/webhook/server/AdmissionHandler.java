@@ -16,6 +16,17 @@ import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
 import org.imagepolicy.webhook.admission.BadReviewException;
 import org.imagepolicy.webhook.admission.Decision;
 import org.imagepolicy.webhook.admission.ImageFacts;
+import org.imagepolicy.webhook.image.ImageReference;
+import java.util.HashMap;
+import org.imagepolicy.webhook.admission.PreparedRequest;
+import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.registry.ImageResolver;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.Resources;
@@ -33,15 +44,18 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private static final String JSON = "application/json";
 
     private final Supplier<ImagePolicyEngine> engine;
-    private final ImageFacts facts;
+    private final ImageResolver resolver;
+    private final long decisionTimeoutNanos;
     private final Metrics metrics;
     private final DecisionLog decisionLog;
     private final InFlight inFlight;
 
-    AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageFacts facts, Metrics metrics, DecisionLog decisionLog, InFlight inFlight) {
+    AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout, Metrics metrics,
+            DecisionLog decisionLog, InFlight inFlight) {
         this.engine = engine;
+        this.resolver = resolver;
+        this.decisionTimeoutNanos = decisionTimeout.toNanos();
         this.inFlight = inFlight;
-        this.facts = facts;
         this.metrics = metrics;
         this.decisionLog = decisionLog;
     }
@@ -118,21 +132,53 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             refuse(req, 400, "BadRequest", e.getMessage());
             return;
         }
+        ImagePolicyEngine current = engine.get(); // one engine for both halves, even if a reload lands in between
+        PreparedRequest prepared;
+        try {
+            prepared = current.prepare(in, Set.of());
+        } catch (RuntimeException e) {
+            failed(req, in, e);
+            return;
+        }
+        List<ImageLookup> lookups = prepared.registryLookups();
+        if (lookups.isEmpty()) {
+            respond(req, current, prepared, ImageFacts.OFFLINE, start);
+            return;
+        }
+        // Registries answer on other threads; the decision and the answer go back to this request's event loop.
+        Context context = Vertx.currentContext();
+        resolver.resolve(lookups, start + decisionTimeoutNanos).onComplete(done -> context.runOnContext(v -> {
+            Map<ImageReference, Resolution> byReference = new HashMap<>();
+            if (done.succeeded()) {
+                done.result().forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
+            }
+            Resolution missing = new Resolution.Failed(done.succeeded() ? "no lookup was made for this image"
+                    : "the lookup failed: " + done.cause().getMessage());
+            respond(req, current, prepared, (field, reference) -> byReference.getOrDefault(reference, missing), start);
+        }));
+    }
+
+    private void respond(HttpServerRequest req, ImagePolicyEngine current, PreparedRequest prepared, ImageFacts facts, long start) {
+        AdmissionInput in = prepared.input();
         byte[] answer;
         Decision decision;
         try {
-            decision = engine.get().decide(in, facts);
+            decision = current.decide(prepared, facts);
             answer = AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision);
         } catch (RuntimeException e) {
-            // A bug must cost one request, not the server; the log keeps the detail, the client a short reason.
-            LOG.log(Level.SEVERE, "failed to decide request " + in.uid(), e);
-            refuse(req, 500, "InternalError", "the webhook failed to decide this request; see its log for uid " + in.uid());
+            failed(req, in, e);
             return;
         }
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(answer));
         String resource = Resources.carriesImages(in.resource()) ? in.resource().toString() : "other";
         metrics.decision(resource, decision.outcome(), System.nanoTime() - start);
         decisionLog.record(in, decision);
+    }
+
+    /** A bug must cost one request, not the server; the log keeps the detail, the client a short reason. */
+    private void failed(HttpServerRequest req, AdmissionInput in, RuntimeException e) {
+        LOG.log(Level.SEVERE, "failed to decide request " + in.uid(), e);
+        refuse(req, 500, "InternalError", "the webhook failed to decide this request; see its log for uid " + in.uid());
     }
 
     private void refuse(HttpServerRequest req, int code, String reason, String message) {

@@ -11,6 +11,8 @@ import org.imagepolicy.webhook.image.HostPattern;
  *
  * @param tlsCertificate PEM chain, or {@code null} to generate a self-signed certificate into {@code certificateDirectory}
  * @param instances      event-loop verticles answering admissions; one per core by default
+ * @param decisionTimeout how long a decision may wait for registries; keep it below the webhook's timeoutSeconds
+ * @param registry       how registries are reached; ignored when {@code offline}
  */
 public record ServerSettings(
         List<Path> policyPaths,
@@ -26,7 +28,9 @@ public record ServerSettings(
         Set<String> exemptNamespaces,
         Duration reloadInterval,
         Duration shutdownGrace,
-        int instances) {
+        int instances,
+        Duration decisionTimeout,
+        org.imagepolicy.webhook.registry.RegistrySettings registry) {
 
     public ServerSettings {
         policyPaths = List.copyOf(policyPaths);

@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.imagepolicy.webhook.admission.ImageFacts;
+import org.imagepolicy.webhook.registry.ImageResolver;
+import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.PolicyException;
 
@@ -46,13 +47,14 @@ public final class WebhookServer implements AutoCloseable {
         policy.load();
         tls = TlsState.open(settings, metrics);
         vertx = Vertx.vertx();
-        ImageFacts facts = ImageFacts.OFFLINE; // registry lookups arrive with the registry client
+        ImageResolver resolver = settings.offline() ? ImageResolver.OFFLINE
+                : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout());
         DecisionLog decisionLog = new DecisionLog();
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < settings.instances(); i++) {
             // Each server gets its own event loop; Vert.x spreads connections across servers on one port.
             HttpServer server = vertx.createHttpServer(admissionOptions())
-                    .requestHandler(new AdmissionHandler(policy::engine, facts, metrics, decisionLog, inFlight));
+                    .requestHandler(new AdmissionHandler(policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight));
             admissionServers.add(server);
             listening.add(server.listen());
         }

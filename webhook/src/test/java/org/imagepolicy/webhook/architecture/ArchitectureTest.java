@@ -36,9 +36,16 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule engineDoesNotReachOutwards = noClasses().that().resideInAnyPackage(ENGINE)
             .should().dependOnClassesThat().resideInAnyPackage("..webhook.server..", "..webhook.cli..", "..webhook.load..",
-                    "..webhook.metrics..", "picocli..", "org.imagepolicy.certs..");
+                    "..webhook.metrics..", "..webhook.registry..", "picocli..", "org.imagepolicy.certs..");
 
     @ArchTest
-    static final ArchRule onlyTheServerUsesVertx = noClasses().that().resideOutsideOfPackages("..webhook.server..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..");
+    static final ArchRule onlyTheServerAndRegistryClientUseVertx = noClasses()
+            .that().resideOutsideOfPackages("..webhook.server..", "..webhook.registry")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
+            .because("the event loop belongs to the HTTP server and the non-blocking registry client");
+
+    @ArchTest
+    static final ArchRule credentialsStayPure = noClasses().that().resideInAPackage("..webhook.registry.credentials..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "java.net..")
+            .because("credential matching is pure; sources that watch the cluster will feed it");
 }

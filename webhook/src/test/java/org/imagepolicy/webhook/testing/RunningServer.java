@@ -49,7 +49,7 @@ public final class RunningServer implements AutoCloseable {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, cert, key, dir.resolve("certs"),
-                true, integrated, exempt, Duration.ofMillis(100), Duration.ofSeconds(10), 1);
+                true, integrated, exempt, Duration.ofMillis(100), Duration.ofSeconds(10), 1, Duration.ofMillis(2500), null);
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(trustedCas));

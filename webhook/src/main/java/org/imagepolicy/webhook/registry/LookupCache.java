@@ -1,0 +1,171 @@
+package org.imagepolicy.webhook.registry;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.imagepolicy.webhook.image.ImageMetadata;
+
+/**
+ * Registry answers, cached so admissions stay fast and registries are not hammered:
+ * <ul>
+ * <li>tag to digest for the time to live, refreshed in the background ahead of expiry, and during an
+ *     outage served stale up to max-stale, with the staleness reported;</li>
+ * <li>digest to metadata, immutable (content-addressed), bounded by weight;</li>
+ * <li>permanent failures for a short negative time to live; transient failures never;</li>
+ * <li>concurrent lookups of one key share one registry request.</li>
+ * </ul>
+ */
+final class LookupCache {
+    record TagKey(String registryKey, String repository, String tag) {
+    }
+
+    record DigestKey(String registryKey, String repository, String digest) {
+    }
+
+    /** A digest and when it was fetched; or a permanent failure remembered briefly. */
+    record TagEntry(String digest, long fetchedAt, String failure) {
+    }
+
+    /** A digest with the staleness to report, {@code null} when fresh. */
+    record Digest(String value, String staleness) {
+    }
+
+    private record MetaEntry(ImageMetadata metadata, String failure) {
+    }
+
+    private final Ticker ticker;
+    private final long ttl;
+    private final long refreshAhead;
+    private final long maxStale;
+    private final Cache<TagKey, TagEntry> tags;
+    private final Cache<DigestKey, MetaEntry> metadata;
+    private final Map<Object, Future<?>> inFlight = new ConcurrentHashMap<>();
+
+    LookupCache(RegistrySettings settings, Ticker ticker, long maxMetadataWeight) {
+        this.ticker = ticker;
+        this.ttl = settings.tagTtl().toNanos();
+        this.refreshAhead = ttl * 3 / 4;
+        this.maxStale = Math.max(ttl, settings.maxStale().toNanos());
+        long negative = settings.negativeTtl().toNanos();
+        this.tags = Caffeine.newBuilder().ticker(ticker).maximumSize(200_000)
+                .expireAfter(Expiry.creating((TagKey k, TagEntry e) -> Duration.ofNanos(e.failure() == null ? maxStale : negative)))
+                .build();
+        this.metadata = Caffeine.newBuilder().ticker(ticker).maximumWeight(maxMetadataWeight)
+                .weigher((DigestKey k, MetaEntry e) -> weight(k, e))
+                .expireAfter(Expiry.creating((DigestKey k, MetaEntry e) -> e.failure() == null
+                        ? Duration.ofDays(3650) : Duration.ofNanos(negative)))
+                .build();
+    }
+
+    /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
+    Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
+        TagEntry cached = tags.getIfPresent(key);
+        long now = ticker.read();
+        if (cached != null && cached.failure() != null) {
+            stats.hit();
+            return Future.failedFuture(RegistryException.permanent(cached.failure() + " (remembered for a few seconds)"));
+        }
+        if (cached != null && now - cached.fetchedAt() < ttl) {
+            stats.hit();
+            if (now - cached.fetchedAt() >= refreshAhead) {
+                refreshTag(key, fetch, stats); // ahead of expiry, so hot tags never wait on the registry
+            }
+            return Future.succeededFuture(new Digest(cached.digest(), null));
+        }
+        stats.miss();
+        Future<String> fresh = refreshTag(key, fetch, stats);
+        if (cached == null) {
+            return fresh.map(d -> new Digest(d, null));
+        }
+        return fresh.map(d -> new Digest(d, null)).recover(e -> {
+            if (e instanceof RegistryException && ((RegistryException) e).isPermanent()) {
+                return Future.failedFuture(e);
+            }
+            stats.stale();
+            long ageSeconds = (ticker.read() - cached.fetchedAt()) / 1_000_000_000L;
+            return Future.succeededFuture(new Digest(cached.digest(), "the digest was looked up " + ageSeconds
+                    + "s ago and " + key.registryKey() + " cannot be reached now (" + e.getMessage() + ")"));
+        });
+    }
+
+    Future<ImageMetadata> metadata(DigestKey key, Supplier<Future<ImageMetadata>> fetch, Statistics stats) {
+        MetaEntry cached = metadata.getIfPresent(key);
+        if (cached != null) {
+            stats.hit();
+            return cached.failure() == null ? Future.succeededFuture(cached.metadata())
+                    : Future.failedFuture(RegistryException.permanent(cached.failure() + " (remembered for a few seconds)"));
+        }
+        stats.miss();
+        return coalesce(key, fetch, stats, m -> metadata.put(key, new MetaEntry(m, null)),
+                e -> metadata.put(key, new MetaEntry(null, e.getMessage())));
+    }
+
+    private Future<String> refreshTag(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
+        return coalesce(key, fetch, stats, d -> tags.put(key, new TagEntry(d, ticker.read(), null)),
+                e -> tags.put(key, new TagEntry(null, ticker.read(), e.getMessage())));
+    }
+
+    /** One registry request per key at a time: later callers wait on the first one's answer. */
+    @SuppressWarnings("unchecked")
+    private <T> Future<T> coalesce(Object key, Supplier<Future<T>> fetch, Statistics stats, Consumer<T> store,
+            Consumer<RegistryException> storePermanentFailure) {
+        Promise<T> promise = Promise.promise();
+        Future<?> running = inFlight.putIfAbsent(key, promise.future());
+        if (running != null) {
+            stats.coalesced();
+            return (Future<T>) running;
+        }
+        // The fetch may already be complete here (a gate refusing at once), so nothing below may run
+        // inside a map operation on inFlight.
+        fetch.get().onComplete(done -> {
+            if (done.succeeded()) {
+                store.accept(done.result());
+            } else if (done.cause() instanceof RegistryException && ((RegistryException) done.cause()).isPermanent()) {
+                storePermanentFailure.accept((RegistryException) done.cause());
+            }
+            inFlight.remove(key, promise.future());
+            promise.handle(done);
+        });
+        return promise.future();
+    }
+
+    private static int weight(DigestKey k, MetaEntry e) {
+        int w = 128 + k.registryKey().length() + k.repository().length() + k.digest().length();
+        if (e.metadata() != null) {
+            for (Map.Entry<String, String> l : e.metadata().labels().entrySet()) {
+                w += 48 + l.getKey().length() + l.getValue().length();
+            }
+            for (Map.Entry<String, String> a : e.metadata().annotations().entrySet()) {
+                w += 48 + a.getKey().length() + a.getValue().length();
+            }
+        }
+        return w;
+    }
+
+    long tagEntries() {
+        return tags.estimatedSize();
+    }
+
+    long metadataEntries() {
+        return metadata.estimatedSize();
+    }
+
+    /** Where the counters of one registry go; see {@link RegistryMetrics}. */
+    interface Statistics {
+        void hit();
+
+        void miss();
+
+        void coalesced();
+
+        void stale();
+    }
+}

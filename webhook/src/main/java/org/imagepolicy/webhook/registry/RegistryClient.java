@@ -1,0 +1,199 @@
+package org.imagepolicy.webhook.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.imagepolicy.webhook.registry.credentials.Credential;
+
+/**
+ * The OCI distribution API, read-only: the digest a tag points to, manifests by digest, and blobs. Every
+ * manifest and blob is verified against its digest. Authentication, the plain-HTTP fallback of insecure
+ * registries and redirects to blob storage are handled here, once, for every call.
+ */
+final class RegistryClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REDIRECTS = 3;
+
+    private final RegistryTransport transport;
+    private final RegistryAuth auth;
+    private final RegistrySettings settings;
+    /** Insecure registries found to speak plain HTTP, so later calls skip the failed TLS attempt. */
+    private final Map<String, Boolean> plainHttp = new ConcurrentHashMap<>();
+
+    RegistryClient(RegistryTransport transport, RegistryAuth auth, RegistrySettings settings) {
+        this.transport = transport;
+        this.auth = auth;
+        this.settings = settings;
+    }
+
+    /** The digest a tag points to now: HEAD with every manifest type accepted, GET when HEAD names none. */
+    Future<String> digestOf(String registryKey, String repository, String tag, long deadline) {
+        String uri = "/v2/" + repository + "/manifests/" + tag;
+        return call(registryKey, repository, HttpMethod.HEAD, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).compose(r -> {
+            String digest = r.header("Docker-Content-Digest");
+            if (digest != null && !digest.isBlank()) {
+                return Future.succeededFuture(digest.trim());
+            }
+            return manifest(registryKey, repository, tag, deadline).map(Manifest::digest);
+        });
+    }
+
+    /** A manifest or index; fetched by digest it is verified, fetched by tag its digest is computed. */
+    Future<Manifest> manifest(String registryKey, String repository, String reference, long deadline) {
+        String uri = "/v2/" + repository + "/manifests/" + reference;
+        return call(registryKey, repository, HttpMethod.GET, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).map(r -> {
+            String what = "the manifest " + registryKey + "/" + repository + "@" + reference;
+            String digest = reference.contains(":") ? reference : Digests.sha256(r.body());
+            Digests.verify(digest, r.body(), what);
+            String announced = r.header("Docker-Content-Digest");
+            if (announced != null && !reference.contains(":") && announced.startsWith("sha256:") && !announced.trim().equals(digest)) {
+                throw RegistryException.permanent(what + " hashes to " + digest + " but the registry says " + announced.trim());
+            }
+            String mediaType = MediaTypes.bare(r.header("Content-Type"));
+            if (mediaType.isEmpty() || mediaType.equals("application/json")) {
+                mediaType = mediaTypeInBody(r.body(), what); // OCI allows the type in the body only
+            }
+            return new Manifest(digest, mediaType, r.body());
+        });
+    }
+
+    private static String mediaTypeInBody(byte[] body, String what) {
+        try {
+            return JSON.readTree(body).path("mediaType").asText("");
+        } catch (java.io.IOException e) {
+            throw RegistryException.permanent(what + " is not valid JSON");
+        }
+    }
+
+    /** A blob, verified; registries may redirect it to storage elsewhere. */
+    Future<byte[]> blob(String registryKey, String repository, String digest, int maxBytes, long deadline) {
+        String uri = "/v2/" + repository + "/blobs/" + digest;
+        return call(registryKey, repository, HttpMethod.GET, uri, maxBytes, true, deadline).map(r -> {
+            Digests.verify(digest, r.body(), "the blob " + registryKey + "/" + repository + "@" + digest);
+            return r.body();
+        });
+    }
+
+    private Future<RegistryResponse> call(String registryKey, String repository, HttpMethod method, String uri, int maxBytes,
+            boolean followRedirects, long deadline) {
+        Endpoint endpoint = Endpoint.of(registryKey);
+        String scope = "repository:" + repository + ":pull";
+        List<Credential> credentials = settings.credentials().credentialsFor(registryKey, repository);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", MediaTypes.ACCEPT);
+        String cached = auth.cached(registryKey, scope, credentials);
+        if (cached != null) {
+            headers.set("Authorization", cached);
+        }
+        return send(endpoint, method, uri, headers, maxBytes, deadline).compose(first -> {
+            if (first.status() != 401) {
+                return Future.succeededFuture(first);
+            }
+            Challenge challenge = Challenge.parse(first.header("WWW-Authenticate"));
+            Target target = Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey)));
+            return auth.authorize(target, challenge, scope, credentials, deadline)
+                    .compose(authorization -> send(endpoint, method, uri, headers.set("Authorization", authorization), maxBytes, deadline));
+        }).compose(r -> followRedirects && isRedirect(r.status())
+                ? redirect(Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey))), r, headers, maxBytes, deadline, 1)
+                : Future.succeededFuture(r))
+                .map(r -> checkStatus(registryKey, repository, uri, r));
+    }
+
+    private Future<RegistryResponse> send(Endpoint endpoint, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadline) {
+        String key = endpoint.registryKey();
+        if (!settings.insecure(key) || plainHttp.containsKey(key)) {
+            boolean tls = !Boolean.TRUE.equals(plainHttp.get(key));
+            return transport.send(Target.of(endpoint, tls), method, uri, headers, maxBytes, deadline);
+        }
+        // An insecure registry may speak TLS with a certificate nobody trusts, or plain HTTP: try in that order.
+        return transport.send(Target.of(endpoint, true), method, uri, headers, maxBytes, deadline)
+                .onSuccess(r -> plainHttp.putIfAbsent(key, false))
+                .recover(e -> {
+                    if (e instanceof RegistryException && ((RegistryException) e).isTls()) {
+                        plainHttp.put(key, true);
+                        return transport.send(Target.of(endpoint, false), method, uri, headers, maxBytes, deadline);
+                    }
+                    return Future.failedFuture(e);
+                });
+    }
+
+    /** Blob storage: HTTPS only (or the same insecure registry), at most three hops, credentials only to the registry itself. */
+    private Future<RegistryResponse> redirect(Target from, RegistryResponse r, MultiMap headers, int maxBytes, long deadline, int hop) {
+        String location = r.header("Location");
+        if (location == null || hop > MAX_REDIRECTS) {
+            return Future.failedFuture(RegistryException.permanent(from.registryKey() + " redirected a blob "
+                    + (location == null ? "without a Location" : "more than " + MAX_REDIRECTS + " times")));
+        }
+        URI next;
+        try {
+            next = URI.create(from.origin() + "/").resolve(location);
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(RegistryException.permanent(from.registryKey() + " redirected to an invalid location"));
+        }
+        if (next.getHost() == null) {
+            return Future.failedFuture(RegistryException.permanent(from.registryKey() + " redirected to an invalid location"));
+        }
+        Target target = Target.of(next, from);
+        boolean sameRegistry = target.registryKey().equals(from.registryKey());
+        if (!target.tls() && !(sameRegistry && settings.insecure(from.registryKey()))) {
+            return Future.failedFuture(RegistryException.permanent("refusing a redirect from " + from.registryKey() + " to "
+                    + next.getScheme() + "://" + next.getHost() + ": blobs are fetched over https only"));
+        }
+        MultiMap nextHeaders = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+        if (!sameRegistry) {
+            nextHeaders.remove("Authorization"); // storage URLs are pre-signed; the registry's token is not theirs
+        }
+        String uri = next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
+        return transport.send(target, HttpMethod.GET, uri, nextHeaders, maxBytes, deadline)
+                .compose(resp -> isRedirect(resp.status()) ? redirect(target, resp, nextHeaders, maxBytes, deadline, hop + 1)
+                        : Future.succeededFuture(resp));
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static RegistryResponse checkStatus(String registryKey, String repository, String uri, RegistryResponse r) {
+        int s = r.status();
+        if (s >= 200 && s < 300) {
+            return r;
+        }
+        String what = registryKey + uri.replaceFirst("^/v2/", "/");
+        String detail = errorDetail(r.body());
+        if (s == 404) {
+            throw RegistryException.permanent(what + " was not found" + detail);
+        }
+        if (s == 401 || s == 403) {
+            throw RegistryException.permanent(registryKey + " denied access to " + repository + detail);
+        }
+        if (s == 429) {
+            String retry = r.header("Retry-After");
+            throw new RateLimitedException(registryKey + " is rate limiting requests (429)", retry);
+        }
+        if (s >= 500) {
+            throw RegistryException.transientFailure(registryKey + " answered " + s + " for " + what);
+        }
+        throw RegistryException.permanent(registryKey + " answered " + s + " for " + what + detail);
+    }
+
+    /** The registry's own error code and message, short and printable, for the decision's reason. */
+    private static String errorDetail(byte[] body) {
+        if (body == null || body.length == 0 || body.length > 16 * 1024) {
+            return "";
+        }
+        try {
+            JsonNode first = JSON.readTree(body).path("errors").path(0);
+            String code = first.path("code").asText("");
+            String message = first.path("message").asText("");
+            String text = (code + (message.isEmpty() ? "" : ": " + message)).replaceAll("\\p{Cntrl}", " ");
+            return text.isBlank() ? "" : " (" + (text.length() > 160 ? text.substring(0, 160) + "..." : text) + ")";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.imagepolicy.webhook.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
+
+/**
+ * How registries are reached: who may be contacted insecurely or at private addresses, extra trust,
+ * credentials, cache lifetimes and limits. Validated by the command line, immutable afterwards.
+ *
+ * @param insecureRegistries registry keys ({@code host[:port]}) allowed plain HTTP or unverified TLS
+ * @param certificatesDirectory a docker {@code certs.d} tree, or {@code null}
+ * @param allowedAddresses registry keys that may resolve to loopback, link-local or private addresses
+ * @param platform the platform whose manifest an index resolves to for labels, e.g. {@code linux/amd64}
+ */
+public record RegistrySettings(
+        Set<String> insecureRegistries,
+        Path certificatesDirectory,
+        Set<String> allowedAddresses,
+        String platform,
+        Duration tagTtl,
+        Duration negativeTtl,
+        Duration maxStale,
+        int maxConcurrentPerRegistry,
+        CredentialSource credentials) {
+
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    public static final int MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+
+    public RegistrySettings {
+        insecureRegistries = Set.copyOf(insecureRegistries);
+        allowedAddresses = Set.copyOf(allowedAddresses);
+    }
+
+    boolean insecure(String registryKey) {
+        return insecureRegistries.contains(registryKey);
+    }
+}

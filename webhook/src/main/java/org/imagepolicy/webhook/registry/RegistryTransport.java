@@ -1,0 +1,134 @@
+package org.imagepolicy.webhook.registry;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends one request to a registry or its blob storage, never blocking the event loop: the name is
+ * resolved and checked on a worker, the connection goes to exactly the checked address (with the name
+ * for SNI, Host and certificate checks), the body is capped, and the request is cut off at the deadline.
+ */
+final class RegistryTransport {
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final RegistryTrust trust;
+    private final AddressGuard guard;
+    private final RegistrySettings settings;
+
+    private final org.imagepolicy.webhook.metrics.RegistryMetrics metrics;
+
+    RegistryTransport(Vertx vertx, RegistrySettings settings, RegistryTrust trust, AddressGuard guard,
+            org.imagepolicy.webhook.metrics.RegistryMetrics metrics) {
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.trust = trust;
+        this.guard = guard;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setKeepAlive(true)
+                .setConnectTimeout(5_000).setDecompressionSupported(false).setMaxRedirects(0),
+                new PoolOptions().setHttp1MaxSize(settings.maxConcurrentPerRegistry()));
+    }
+
+    Future<RegistryResponse> send(Target target, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadlineNanos) {
+        long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMillis <= 0) {
+            return Future.failedFuture(RegistryException.transientFailure("no time left to contact " + target.host()));
+        }
+        return vertx.executeBlocking(() -> guard.resolve(target.registryKey(), target.host()), false)
+                .compose(address -> exchange(target, address, method, uri, headers, maxBytes, deadlineNanos));
+    }
+
+    private Future<RegistryResponse> exchange(Target target, InetAddress address, HttpMethod method, String uri, MultiMap headers,
+            int maxBytes, long deadlineNanos) {
+        long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(target.host())
+                .setPort(target.port())
+                .setURI(uri)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()))
+                .setSsl(target.tls())
+                .setConnectTimeout(Math.min(remainingMillis, 5_000))
+                .setIdleTimeout(remainingMillis)
+                .setFollowRedirects(false);
+        if (target.tls()) {
+            options.setSslOptions(trust.options(target.registryKey(), settings.insecure(target.registryKey())));
+        }
+        options.setHeaders(headers);
+        Promise<RegistryResponse> result = Promise.promise();
+        long timer = vertx.setTimer(remainingMillis, id -> result.tryFail(
+                RegistryException.transientFailure(target.host() + " did not answer in time")));
+        http.request(options).onComplete(requested -> {
+            if (requested.failed()) {
+                result.tryFail(classify(target, requested.cause()));
+                return;
+            }
+            HttpClientRequest request = requested.result();
+            result.future().onFailure(e -> request.reset());
+            request.send().onComplete(sent -> {
+                if (sent.failed()) {
+                    result.tryFail(classify(target, sent.cause()));
+                    return;
+                }
+                var response = sent.result();
+                String length = response.getHeader("Content-Length");
+                if (length != null && parseLength(length) > maxBytes) {
+                    result.tryFail(RegistryException.permanent(target.host() + " sent " + length + " bytes for " + uri
+                            + ", more than the " + maxBytes + " allowed"));
+                    return;
+                }
+                Buffer body = Buffer.buffer();
+                response.handler(chunk -> {
+                    if (body.length() + chunk.length() > maxBytes) {
+                        result.tryFail(RegistryException.permanent(target.host() + " sent more than the " + maxBytes
+                                + " bytes allowed for " + uri));
+                        return;
+                    }
+                    body.appendBuffer(chunk);
+                });
+                response.exceptionHandler(e -> result.tryFail(classify(target, e)));
+                response.endHandler(v -> result.tryComplete(new RegistryResponse(response.statusCode(), response.headers(), body.getBytes())));
+            });
+        });
+        long started = System.nanoTime();
+        return result.future().onComplete(done -> {
+            vertx.cancelTimer(timer);
+            metrics.registry(target.registryKey()).response(done.succeeded() ? done.result().status() : -1, System.nanoTime() - started);
+        });
+    }
+
+    private static long parseLength(String length) {
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Connection trouble is transient; a certificate that does not verify will not fix itself in seconds. */
+    private static RegistryException classify(Target target, Throwable e) {
+        if (e instanceof RegistryException) {
+            return (RegistryException) e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return RegistryException.tls("TLS with " + target.origin() + " failed: " + t.getMessage());
+            }
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return RegistryException.transientFailure("cannot reach " + target.origin() + ": " + message);
+    }
+}
