@@ -88,12 +88,17 @@ public final class AdmissionReviewCodec {
     }
 
     public static byte[] encode(String apiVersion, String uid, Decision decision) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(decision.allowed() && decision.warnings().isEmpty() ? 160 : 1024);
-        encode(apiVersion, uid, decision, out);
+        return encode(apiVersion, uid, decision, null);
+    }
+
+    /** @param patch a JSONPatch for {@code /mutate}, or {@code null} */
+    public static byte[] encode(String apiVersion, String uid, Decision decision, byte[] patch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(decision.allowed() && decision.warnings().isEmpty() && patch == null ? 160 : 1024);
+        encode(apiVersion, uid, decision, patch, out);
         return out.toByteArray();
     }
 
-    public static void encode(String apiVersion, String uid, Decision decision, OutputStream out) {
+    public static void encode(String apiVersion, String uid, Decision decision, byte[] patch, OutputStream out) {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("apiVersion", apiVersion);
@@ -103,6 +108,10 @@ public final class AdmissionReviewCodec {
             g.writeBooleanField("allowed", decision.allowed());
             if (!decision.allowed()) {
                 writeStatus(g, decision);
+            }
+            if (patch != null) {
+                g.writeStringField("patchType", "JSONPatch");
+                g.writeStringField("patch", java.util.Base64.getEncoder().encodeToString(patch));
             }
             if (!decision.warnings().isEmpty()) {
                 g.writeArrayFieldStart("warnings");

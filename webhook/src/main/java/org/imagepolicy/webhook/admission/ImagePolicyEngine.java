@@ -54,6 +54,11 @@ public final class ImagePolicyEngine {
 
     /** The gather half: the request gate, the references, and which of them need a lookup. */
     public PreparedRequest prepare(AdmissionInput in, Set<String> excludedRules) {
+        return prepare(in, excludedRules, false);
+    }
+
+    /** @param mutating whether the answer may pin images to digests ({@code /mutate}); then pinned images are looked up too */
+    public PreparedRequest prepare(AdmissionInput in, Set<String> excludedRules, boolean mutating) {
         if (!"CREATE".equals(in.operation()) && !"UPDATE".equals(in.operation())) {
             return PreparedRequest.answered(in, Decision.skipped());
         }
@@ -91,7 +96,7 @@ public final class ImagePolicyEngine {
         }
         List<PlannedReference> planned = new ArrayList<>(fields.size());
         for (ImageField field : fields) {
-            planned.add(judge.plan(field, rr, excludedRules));
+            planned.add(judge.plan(field, rr, excludedRules, mutating, in.isUpdate()));
         }
         return PreparedRequest.planned(in, excludedRules, rr, planned);
     }
@@ -107,6 +112,15 @@ public final class ImagePolicyEngine {
             judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations, notes);
         }
         return DecisionBuilder.build(prepared.input, displayName(prepared.input), violations, notes);
+    }
+
+    /** The decision plus, when allowed, the patch pinning resolved images ({@code /mutate}). */
+    public record Mutation(Decision decision, byte[] patch) {
+    }
+
+    public Mutation mutate(PreparedRequest prepared, ImageFacts facts) {
+        Decision decision = decide(prepared, facts);
+        return new Mutation(decision, Pinning.patch(prepared, facts, decision));
     }
 
     static boolean controllerOwned(JsonNode object) {

@@ -39,6 +39,22 @@ final class LookupPlanner {
         return false;
     }
 
+    /**
+     * Whether {@code /mutate} pins this reference: a tag (never a digest) of a resource whose resolution
+     * rules ask for rewriting, on CREATE, or on UPDATE where the resource is not immutable. On UPDATE only
+     * changed references reach here, so an unchanged template is never re-pinned and never drifts from
+     * the replica sets and pods made from it.
+     */
+    boolean pinnable(PlannedReference p, ResourceRules rr, Set<String> excluded, boolean update) {
+        if (p.reference() == null || p.reference().digest() != null || p.registryKey().isEmpty()) {
+            return false;
+        }
+        if (!(update ? rr.rewriteOnUpdate() : rr.rewriteOnCreate())) {
+            return false;
+        }
+        return !deniedWhateverTheImageSays(p, rr, excluded);
+    }
+
     private boolean deniedWhateverTheImageSays(PlannedReference p, ResourceRules rr, Set<String> excluded) {
         boolean someAllowRuleCanMatch = false;
         for (ExecutionRule rule : rr.rules()) {

@@ -33,7 +33,7 @@ final class ReferenceJudge {
     }
 
     /** The gather step: parse, match names, and decide whether a lookup could matter. */
-    PlannedReference plan(ImageField field, ResourceRules rr, Set<String> excludedRules) {
+    PlannedReference plan(ImageField field, ResourceRules rr, Set<String> excludedRules, boolean mutating, boolean update) {
         ImageReference ref = null;
         String parseError = null;
         if (field.isDockerImage()) {
@@ -46,9 +46,10 @@ final class ReferenceJudge {
         String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : defaultRegistryKey;
         String repository = ref == null ? null : ref.canonicalRepository(defaultRegistryKey);
         boolean integrated = !registryKey.isEmpty() && NameConditions.anyHost(policy.integratedRegistryHostnames(), registryKey);
-        PlannedReference planned = new PlannedReference(field, ref, parseError, registryKey, repository, integrated, false);
-        boolean lookup = planner.worthLookingUp(planned, rr, excludedRules);
-        return lookup ? new PlannedReference(field, ref, parseError, registryKey, repository, integrated, true) : planned;
+        PlannedReference planned = new PlannedReference(field, ref, parseError, registryKey, repository, integrated, false, false);
+        boolean pin = mutating && planner.pinnable(planned, rr, excludedRules, update);
+        boolean lookup = pin || planner.worthLookingUp(planned, rr, excludedRules);
+        return lookup ? planned.withLookup(true, pin) : planned;
     }
 
     /** The decide step, from the plan and whatever facts were gathered for it. */

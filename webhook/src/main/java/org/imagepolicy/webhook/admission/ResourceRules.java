@@ -23,7 +23,9 @@ record ResourceRules(
         Enforcement allowEnforcement,
         List<ExecutionRule> allowRules,
         boolean coveredByResolution,
-        boolean requestsResolution) {
+        boolean requestsResolution,
+        boolean rewriteOnCreate,
+        boolean rewriteOnUpdate) {
 
     boolean coveredByExecution() {
         return !rules.isEmpty();
@@ -31,6 +33,20 @@ record ResourceRules(
 
     boolean covered() {
         return coveredByExecution() || coveredByResolution;
+    }
+
+    /** Upstream's RewriteImagePullSpec for a name that is not a local image stream name: covering rules decide, else the global mode. */
+    private static boolean rewrites(ImagePolicy policy, GroupResource gr) {
+        boolean covered = false;
+        for (ResolutionRule r : policy.resolutionRules()) {
+            if (r.covers(gr)) {
+                if (r.policy().rewrite()) {
+                    return true;
+                }
+                covered = true;
+            }
+        }
+        return !covered && policy.resolveImages().rewrite();
     }
 
     static Map<GroupResource, ResourceRules> index(ImagePolicy policy) {
@@ -55,8 +71,12 @@ record ResourceRules(
             }
             // Upstream: resolution is requested by the global mode or by any covering rule, whatever its own policy says.
             boolean requests = policy.resolveImages().requestsResolution() || byResolution;
+            boolean rewrite = rewrites(policy, gr);
+            // Jobs and Builds are immutable: pinning them on UPDATE would make every update fail.
+            boolean immutable = gr.equals(Resources.JOBS) || gr.equals(Resources.BUILDS);
             index.put(gr, new ResourceRules(gr, List.copyOf(rules), !allow.isEmpty(),
-                    allowEnforcement == null ? Enforcement.Deny : allowEnforcement, List.copyOf(allow), byResolution, requests));
+                    allowEnforcement == null ? Enforcement.Deny : allowEnforcement, List.copyOf(allow), byResolution, requests,
+                    requests && rewrite, requests && rewrite && !immutable));
         }
         return Map.copyOf(index);
     }

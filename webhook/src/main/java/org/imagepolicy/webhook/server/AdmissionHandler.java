@@ -63,13 +63,14 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         inFlight.track(req);
-        if (!"/validate".equals(req.path())) {
-            refuse(req, 404, "NotFound", "no such endpoint; POST AdmissionReviews to /validate");
+        boolean mutating = "/mutate".equals(req.path());
+        if (!mutating && !"/validate".equals(req.path())) {
+            refuse(req, 404, "NotFound", "no such endpoint; POST AdmissionReviews to /validate (or /mutate to pin digests)");
             return;
         }
         if (req.method() != HttpMethod.POST) {
             req.response().putHeader(HttpHeaders.ALLOW, "POST");
-            refuse(req, 405, "MethodNotAllowed", req.method() + " is not allowed on /validate; POST an AdmissionReview");
+            refuse(req, 405, "MethodNotAllowed", req.method() + " is not allowed on " + req.path() + "; POST an AdmissionReview");
             return;
         }
         String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -91,7 +92,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> answer(req, body));
+        req.endHandler(v -> answer(req, body, mutating));
         req.exceptionHandler(e -> LOG.fine(() -> "request stream failed: " + e));
     }
 
@@ -123,7 +124,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         });
     }
 
-    private void answer(HttpServerRequest req, Buffer body) {
+    private void answer(HttpServerRequest req, Buffer body, boolean mutating) {
         long start = System.nanoTime();
         AdmissionInput in;
         try {
@@ -135,14 +136,14 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         ImagePolicyEngine current = engine.get(); // one engine for both halves, even if a reload lands in between
         PreparedRequest prepared;
         try {
-            prepared = current.prepare(in, Set.of());
+            prepared = current.prepare(in, Set.of(), mutating);
         } catch (RuntimeException e) {
             failed(req, in, e);
             return;
         }
         List<ImageLookup> lookups = prepared.registryLookups();
         if (lookups.isEmpty()) {
-            respond(req, current, prepared, ImageFacts.OFFLINE, start);
+            respond(req, current, prepared, ImageFacts.OFFLINE, mutating, start);
             return;
         }
         // Registries answer on other threads; the decision and the answer go back to this request's event loop.
@@ -154,17 +155,24 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             }
             Resolution missing = new Resolution.Failed(done.succeeded() ? "no lookup was made for this image"
                     : "the lookup failed: " + done.cause().getMessage());
-            respond(req, current, prepared, (field, reference) -> byReference.getOrDefault(reference, missing), start);
+            respond(req, current, prepared, (field, reference) -> byReference.getOrDefault(reference, missing), mutating, start);
         }));
     }
 
-    private void respond(HttpServerRequest req, ImagePolicyEngine current, PreparedRequest prepared, ImageFacts facts, long start) {
+    private void respond(HttpServerRequest req, ImagePolicyEngine current, PreparedRequest prepared, ImageFacts facts, boolean mutating,
+            long start) {
         AdmissionInput in = prepared.input();
         byte[] answer;
         Decision decision;
         try {
-            decision = current.decide(prepared, facts);
-            answer = AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision);
+            if (mutating) {
+                ImagePolicyEngine.Mutation m = current.mutate(prepared, facts);
+                decision = m.decision();
+                answer = AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision, m.patch());
+            } else {
+                decision = current.decide(prepared, facts);
+                answer = AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision);
+            }
         } catch (RuntimeException e) {
             failed(req, in, e);
             return;
