@@ -163,10 +163,10 @@ final class RegistryClient {
         if (s >= 200 && s < 300) {
             return r;
         }
-        String what = registryKey + uri.replaceFirst("^/v2/", "/");
+        String what = describe(registryKey, uri);
         String detail = errorDetail(r.body());
         if (s == 404) {
-            throw RegistryException.permanent(what + " was not found" + detail);
+            throw RegistryException.permanent(what + " was not found in the registry" + detail);
         }
         if (s == 401 || s == 403) {
             throw RegistryException.permanent(registryKey + " denied access to " + repository + detail);
@@ -179,6 +179,17 @@ final class RegistryClient {
             throw RegistryException.transientFailure(registryKey + " answered " + s + " for " + what);
         }
         throw RegistryException.permanent(registryKey + " answered " + s + " for " + what + detail);
+    }
+
+    /** {@code /v2/org/app/manifests/1} as a person writes it: {@code registry/org/app:1}, or {@code @sha256:...}, or the blob. */
+    private static String describe(String registryKey, String uri) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/v2/(.+)/(manifests|blobs)/([^/?]+)").matcher(uri);
+        if (!m.find()) {
+            return registryKey + uri;
+        }
+        String ref = m.group(3);
+        String image = registryKey + "/" + m.group(1) + (ref.contains(":") ? "@" + ref : ":" + ref);
+        return m.group(2).equals("blobs") ? "the blob " + ref + " of " + registryKey + "/" + m.group(1) : image;
     }
 
     /** The registry's own error code and message, short and printable, for the decision's reason. */
