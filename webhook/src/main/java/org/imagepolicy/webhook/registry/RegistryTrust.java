@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,8 +38,10 @@ final class RegistryTrust {
     private RegistryTrust(Map<String, ClientSSLOptions> byRegistry) {
         this.byRegistry = Map.copyOf(byRegistry);
         this.systemDefault = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS").setEnabledSecureTransportProtocols(PROTOCOLS);
+        // An insecure registry may speak plain HTTP, and a plain server can sit silent on a ClientHello:
+        // give up on TLS quickly so the fallback to HTTP fits in the decision's budget.
         this.unverified = new ClientSSLOptions().setTrustAll(true).setHostnameVerificationAlgorithm("")
-                .setEnabledSecureTransportProtocols(PROTOCOLS);
+                .setEnabledSecureTransportProtocols(PROTOCOLS).setSslHandshakeTimeout(750).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     }
 
     /** Reads the tree once at start-up (blocking); an unreadable or inconsistent entry stops start-up with its path. */
