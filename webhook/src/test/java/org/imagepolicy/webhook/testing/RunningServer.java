@@ -43,6 +43,18 @@ public final class RunningServer implements AutoCloseable {
         return start(dir, policyText, cert, key, trustedCas, List.of(), Set.of());
     }
 
+    /** Online: registry lookups through the given settings. */
+    public static RunningServer startOnline(Path dir, String policyText, org.imagepolicy.webhook.registry.RegistrySettings registry,
+            Duration decisionTimeout) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, policyText);
+        ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
+                false, List.of(), Set.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1, decisionTimeout, registry);
+        WebhookServer server = new WebhookServer(settings);
+        server.start();
+        return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
+    }
+
     /** With {@code serve --integrated-registry} and {@code --exempt-namespace} values. */
     public static RunningServer start(Path dir, String policyText, Path cert, Path key, List<Path> trustedCas,
             List<org.imagepolicy.webhook.image.HostPattern> integrated, Set<String> exempt) throws Exception {
