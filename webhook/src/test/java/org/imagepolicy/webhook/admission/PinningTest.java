@@ -113,6 +113,18 @@ class PinningTest {
     }
 
     @Test
+    void aDecisionOnStaleRegistryDataSaysSo() throws Exception {
+        ImagePolicyEngine e = new ImagePolicyEngine(new PolicyParser(true).parse("p.yaml", "apiVersion: v1\nkind: ImagePolicyConfig\n"
+                + "executionRules:\n- name: gold\n  matchDockerImageLabels: [{key: tier, value: gold}]\n").policy());
+        ImageFacts stale = (field, ref) -> new Resolution.Resolved(new ImageMetadata(DIGEST, Map.of("tier", "gold"), Map.of()), false,
+                "the digest was looked up 300s ago and quay.io cannot be reached now (connection refused)");
+        Decision d = e.decide(request("CREATE", "", "pods", pod("quay.io/org/app:1"), null), Set.of(), stale);
+        assertThat(d.allowed()).isTrue();
+        assertThat(d.warnings()).containsExactly("spec.containers[0].image: \"quay.io/org/app:1\" was judged on cached registry data:"
+                + " the digest was looked up 300s ago and quay.io cannot be reached now (connection refused)");
+    }
+
+    @Test
     void pointersFollowFieldPaths() {
         assertThat(Pinning.pointer("spec.jobTemplate.spec.template.spec.initContainers[12].image"))
                 .isEqualTo("/spec/jobTemplate/spec/template/spec/initContainers/12/image");

@@ -112,6 +112,32 @@ class RegistryAdmissionTest {
     }
 
     @Test
+    void fiftyConcurrentAdmissionsOfOneUncachedImageMakeOneTagLookup() throws Exception {
+        ImagePusher.to(registry).ociImage("team/herd").tag("1").label("com.example.approved", "true").push();
+        registry.clearLog();
+        java.util.List<java.util.concurrent.CompletableFuture<JsonNode>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+        try {
+            for (int i = 0; i < 50; i++) {
+                answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return post("/validate", registry.host() + "/team/herd:1");
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, pool));
+            }
+            for (var a : answers) {
+                assertThat(a.get(30, java.util.concurrent.TimeUnit.SECONDS).path("allowed").asBoolean()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(registry.count("HEAD", "/v2/team/herd/manifests/1")).isEqualTo(1);
+        assertThat(registry.count("GET", "/v2/team/herd/manifests/.*")).isEqualTo(1);
+    }
+
+    @Test
     void registryMetricsArePublished() throws Exception {
         post("/validate", registry.host() + "/team/api:1.0");
         assertThat(server.health("/metrics").body())
