@@ -40,6 +40,8 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     /** How much of a refused body is read and dropped before the connection is closed anyway. */
     private static final long LINGER_BYTES = 16L * 1024 * 1024;
     private static final long LINGER_MILLIS = 5_000;
+    /** A client that trickles its body (slowloris) is cut off; the API server sends a whole review at once. */
+    static final long BODY_MILLIS = 10_000;
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class.getName());
     private static final String JSON = "application/json";
 
@@ -49,10 +51,12 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private final Metrics metrics;
     private final DecisionLog decisionLog;
     private final InFlight inFlight;
+    private final ConnectionGuard guard;
 
     AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout, Metrics metrics,
-            DecisionLog decisionLog, InFlight inFlight) {
+            DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard) {
         this.engine = engine;
+        this.guard = guard;
         this.resolver = resolver;
         this.decisionTimeoutNanos = decisionTimeout.toNanos();
         this.inFlight = inFlight;
@@ -62,7 +66,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest req) {
-        inFlight.track(req);
+        inFlight.track(req, guard);
         boolean mutating = "/mutate".equals(req.path());
         if (!mutating && !"/validate".equals(req.path())) {
             refuse(req, 404, "NotFound", "no such endpoint; POST AdmissionReviews to /validate (or /mutate to pin digests)");
@@ -85,14 +89,24 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             return;
         }
         Buffer body = Buffer.buffer(length == null ? 8192 : Integer.parseInt(length.trim()));
+        io.vertx.core.Vertx vertx = Vertx.currentContext().owner();
+        long slow = vertx.setTimer(BODY_MILLIS, id -> {
+            refuse(req, 408, "RequestTimeout", "the body did not arrive within " + BODY_MILLIS / 1000 + " seconds");
+            req.connection().close();
+        });
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                vertx.cancelTimer(slow);
                 refuseTooLarge(req);
                 return;
             }
             body.appendBuffer(chunk);
         });
-        req.endHandler(v -> answer(req, body, mutating));
+        req.endHandler(v -> {
+            if (vertx.cancelTimer(slow)) {
+                answer(req, body, mutating);
+            }
+        });
         req.exceptionHandler(e -> LOG.fine(() -> "request stream failed: " + e));
     }
 

@@ -10,13 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InFlight {
     private final AtomicInteger count = new AtomicInteger();
 
-    void track(HttpServerRequest req) {
+    void track(HttpServerRequest req, ConnectionGuard guard) {
         count.incrementAndGet();
+        guard.started(req.connection());
         boolean[] done = {false};
         Runnable finish = () -> {
             if (!done[0]) {
                 done[0] = true;
                 count.decrementAndGet();
+                guard.finished(req.connection());
             }
         };
         // Both callbacks run on the request's event loop, so the flag needs no synchronization.

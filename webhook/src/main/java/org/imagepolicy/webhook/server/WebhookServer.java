@@ -53,8 +53,11 @@ public final class WebhookServer implements AutoCloseable {
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < settings.instances(); i++) {
             // Each server gets its own event loop; Vert.x spreads connections across servers on one port.
+            ConnectionGuard guard = new ConnectionGuard(vertx, ConnectionGuard.QUIET_MILLIS);
             HttpServer server = vertx.createHttpServer(admissionOptions())
-                    .requestHandler(new AdmissionHandler(policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight));
+                    .connectionHandler(guard)
+                    .requestHandler(new AdmissionHandler(policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight,
+                            guard));
             admissionServers.add(server);
             listening.add(server.listen());
         }
