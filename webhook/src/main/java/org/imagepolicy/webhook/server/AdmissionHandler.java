@@ -36,12 +36,7 @@ import org.imagepolicy.webhook.policy.Resources;
  * decoded request to the engine. Everything here runs on the event loop and does no blocking work.
  */
 final class AdmissionHandler implements Handler<HttpServerRequest> {
-    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
-    /** How much of a refused body is read and dropped before the connection is closed anyway. */
-    private static final long LINGER_BYTES = 16L * 1024 * 1024;
-    private static final long LINGER_MILLIS = 5_000;
-    /** A client that trickles its body (slowloris) is cut off; the API server sends a whole review at once. */
-    static final long BODY_MILLIS = 10_000;
+    static final int MAX_BODY_BYTES = BodyReader.MAX_BODY_BYTES;
     private static final Logger LOG = Logger.getLogger(AdmissionHandler.class.getName());
     private static final String JSON = "application/json";
 
@@ -52,9 +47,11 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private final DecisionLog decisionLog;
     private final InFlight inFlight;
     private final ConnectionGuard guard;
+    private final BodyReader bodies;
 
-    AdmissionHandler(Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout, Metrics metrics,
-            DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard) {
+    AdmissionHandler(Vertx vertx, Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout,
+            Metrics metrics, DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard) {
+        this.bodies = new BodyReader(vertx, this::refuse);
         this.engine = engine;
         this.guard = guard;
         this.resolver = resolver;
@@ -83,59 +80,8 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
                     + (type == null ? "missing" : "\"" + type + "\""));
             return;
         }
-        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && tooLong(length)) {
-            refuseTooLarge(req);
-            return;
-        }
-        Buffer body = Buffer.buffer(length == null ? 8192 : Integer.parseInt(length.trim()));
-        io.vertx.core.Vertx vertx = Vertx.currentContext().owner();
-        long slow = vertx.setTimer(BODY_MILLIS, id -> {
-            refuse(req, 408, "RequestTimeout", "the body did not arrive within " + BODY_MILLIS / 1000 + " seconds");
-            req.connection().close();
-        });
-        req.handler(chunk -> {
-            if (body.length() + chunk.length() > MAX_BODY_BYTES) {
-                vertx.cancelTimer(slow);
-                refuseTooLarge(req);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> {
-            if (vertx.cancelTimer(slow)) {
-                answer(req, body, mutating);
-            }
-        });
+        bodies.read(req, body -> answer(req, body, mutating));
         req.exceptionHandler(e -> LOG.fine(() -> "request stream failed: " + e));
-    }
-
-    /**
-     * Answers 413 and then keeps reading and discarding what the client still sends, for a while, before
-     * closing: closing at once would reset the socket under a client that is still uploading, and it would
-     * never see the answer (the "lingering close" of other servers).
-     */
-    private void refuseTooLarge(HttpServerRequest req) {
-        refuse(req, 413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY_BYTES + " bytes");
-        long[] discarded = {0};
-        Runnable close = () -> {
-            if (req.version() != HttpVersion.HTTP_2) {
-                req.connection().close();
-            } else if (!req.isEnded()) {
-                req.response().reset();
-            }
-        };
-        long timer = io.vertx.core.Vertx.currentContext().owner().setTimer(LINGER_MILLIS, id -> close.run());
-        req.handler(chunk -> {
-            discarded[0] += chunk.length();
-            if (discarded[0] > LINGER_BYTES) {
-                close.run();
-            }
-        });
-        req.endHandler(v -> {
-            io.vertx.core.Vertx.currentContext().owner().cancelTimer(timer);
-            close.run();
-        });
     }
 
     private void answer(HttpServerRequest req, Buffer body, boolean mutating) {
@@ -210,18 +156,9 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             return;
         }
         resp.setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-        if (code == 413 && req.version() != HttpVersion.HTTP_2) {
+        if ((code == 413 || code == 408) && req.version() != HttpVersion.HTTP_2) {
             resp.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is dropped, not parsed
         }
         resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
-    }
-
-    private static boolean tooLong(String length) {
-        try {
-            long n = Long.parseLong(length.trim());
-            return n < 0 || n > MAX_BODY_BYTES;
-        } catch (NumberFormatException e) {
-            return true;
-        }
     }
 }

@@ -56,7 +56,7 @@ public final class WebhookServer implements AutoCloseable {
             ConnectionGuard guard = new ConnectionGuard(vertx, ConnectionGuard.QUIET_MILLIS);
             HttpServer server = vertx.createHttpServer(admissionOptions())
                     .connectionHandler(guard)
-                    .requestHandler(new AdmissionHandler(policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight,
+                    .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight,
                             guard));
             admissionServers.add(server);
             listening.add(server.listen());

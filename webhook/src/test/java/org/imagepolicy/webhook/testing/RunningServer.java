@@ -88,7 +88,7 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public HttpClient client(HttpClient.Version version) {
-        return HttpClient.newBuilder().sslContext(tls).version(version).connectTimeout(Duration.ofSeconds(5)).build();
+        return HttpClient.newBuilder().sslContext(tls).version(version).connectTimeout(Duration.ofSeconds(20)).build();
     }
 
     public URI uri(String path) {
