@@ -25,16 +25,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A plain-HTTP reverse proxy in front of a registry that misbehaves on demand, so registry clients can
- * be tested against stalls, resets, errors, rate limits, corrupt blobs and redirects.
+ * be tested against stalls, resets, errors, rate limits, corrupt blobs and redirects. Clients always
+ * speak plain HTTP to it; it speaks the registry's scheme upstream (HTTPS trusting the registry's CA).
  *
  * <p>It forwards method, path, query, headers and body, and sets {@code X-Forwarded-Host} and
  * {@code X-Forwarded-Proto} so the registry builds upload {@code Location}s that point back at the proxy
  * rather than around it. Every request is counted on arrival, whatever the mode, so a test can prove how
- * many requests a client made ({@link #count}); the registry's own access log ({@link LocalRegistry#count})
- * shows how many got through.
+ * many requests a client made ({@link #count}), and with which headers ({@link ProxiedRequest#header});
+ * the registry's own access log ({@link LocalRegistry#count}) shows how many got through.
  *
  * <p>Faults apply to every request, or with {@link #mode(Mode, String)} only to paths matching a
  * pattern (say, manifests), the rest passing through; a client's {@code GET /v2/} ping then still works.
@@ -65,8 +67,19 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** A request as it arrived, and the mode that was applied to it. */
-    public record ProxiedRequest(String method, String path, Mode mode) {
+    /** A request as it arrived, with its headers, and the mode that was applied to it. */
+    public record ProxiedRequest(String method, String path, Mode mode, Map<String, List<String>> headers) {
+        public ProxiedRequest {
+            Map<String, List<String>> copy = new java.util.HashMap<>();
+            headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+            headers = Map.copyOf(copy);
+        }
+
+        /** The first value of a header, whatever the case of its name. */
+        public java.util.Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty())
+                    .map(h -> h.getValue().get(0)).findFirst();
+        }
     }
 
     /** How long a stalled request is held at most, so a forgotten stall cannot hang a build. */
@@ -94,31 +107,39 @@ public final class FaultProxy implements AutoCloseable {
     private volatile int retryAfterSeconds = 1;
     private volatile boolean closed;
 
-    private FaultProxy(URI upstream, HttpServer server, ExecutorService executor) {
+    private FaultProxy(URI upstream, HttpServer server, ExecutorService executor, SSLContext upstreamTls) {
         this.upstream = upstream;
         this.server = server;
         this.executor = executor;
-        this.client = Tls.client(null);
+        this.client = Tls.client(upstreamTls);
     }
 
-    /** In front of a PLAIN registry. */
+    /**
+     * In front of a registry of any variant: HTTPS ones are reached trusting their CA (and, for MTLS,
+     * presenting the harness's client certificate), while clients of the proxy still speak plain HTTP.
+     */
     public static FaultProxy start(LocalRegistry registry) {
-        if (registry.variant() != LocalRegistry.Variant.PLAIN) {
-            throw new IllegalArgumentException("the fault proxy speaks plain HTTP upstream; start a PLAIN registry, not "
-                    + registry.variant());
-        }
-        return start(registry.base());
+        return start(registry.base(), registry.clientTls());
     }
 
     /** In front of any plain-HTTP server, e.g. {@code http://127.0.0.1:5000}. */
     public static FaultProxy start(URI upstream) {
+        return start(upstream, null);
+    }
+
+    /**
+     * In front of any server.
+     *
+     * @param upstreamTls the trust for an {@code https} upstream, or {@code null} for a plain one
+     */
+    public static FaultProxy start(URI upstream, SSLContext upstreamTls) {
         ExecutorService executor = Tls.daemonPool("fault-proxy");
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             // A thread per exchange: stalled requests each hold one, the others keep flowing.
             server.setExecutor(executor);
             String origin = upstream.toString().replaceAll("/+$", "");
-            FaultProxy proxy = new FaultProxy(URI.create(origin), server, executor);
+            FaultProxy proxy = new FaultProxy(URI.create(origin), server, executor, upstreamTls);
             server.createContext("/", proxy::handle);
             server.start();
             return proxy;
@@ -219,7 +240,7 @@ public final class FaultProxy implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             Rule current = rule;
             Mode applied = current.modeFor(path);
-            requests.add(new ProxiedRequest(method, path, applied));
+            requests.add(new ProxiedRequest(method, path, applied, exchange.getRequestHeaders()));
             byte[] body = exchange.getRequestBody().readAllBytes();
             switch (applied) {
                 case PASS -> forward(exchange, body, false);

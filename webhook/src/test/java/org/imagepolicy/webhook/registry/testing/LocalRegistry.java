@@ -37,13 +37,15 @@ import org.imagepolicy.certs.ServingCertSpec;
 
 /**
  * A real CNCF distribution registry (Debian's {@code docker-registry}, 2.8.2) on 127.0.0.1 and a free
- * port, storing into a temporary directory, in one of four set-ups:
+ * port, storing into a temporary directory, in one of five set-ups:
  * <ul>
  * <li>{@link Variant#PLAIN}: HTTP, no authentication;
  * <li>{@link Variant#TLS}: HTTPS with a certificate for localhost and 127.0.0.1 from a fresh CA;
  * <li>{@link Variant#BASIC}: HTTPS and htpasswd (bcrypt) authentication for one generated user;
  * <li>{@link Variant#TOKEN}: HTTPS and bearer-token authentication delegated to a {@link TokenServer}
- * on another port (its realm is another origin), which knows the same generated user.
+ * on another port (its realm is another origin), which knows the same generated user;
+ * <li>{@link Variant#MTLS}: HTTPS that requires a client certificate from a second, separate CA
+ * ({@link #clientAuthority()}); the harness presents its own ({@link #clientCertificate()}).
  * </ul>
  * The registry's access log is captured, so tests can assert which requests reached it
  * ({@link #requests()}, {@link #count}). Close it: the process is stopped, and a JVM shutdown hook and
@@ -52,14 +54,17 @@ import org.imagepolicy.certs.ServingCertSpec;
 public final class LocalRegistry implements AutoCloseable {
 
     public enum Variant {
-        PLAIN(false, false), TLS(true, false), BASIC(true, true), TOKEN(true, true);
+        PLAIN(false, false, false), TLS(true, false, false), BASIC(true, true, false), TOKEN(true, true, false),
+        MTLS(true, false, true);
 
         private final boolean tls;
         private final boolean authenticated;
+        private final boolean clientCertificates;
 
-        Variant(boolean tls, boolean authenticated) {
+        Variant(boolean tls, boolean authenticated, boolean clientCertificates) {
             this.tls = tls;
             this.authenticated = authenticated;
+            this.clientCertificates = clientCertificates;
         }
 
         public boolean tls() {
@@ -68,6 +73,11 @@ public final class LocalRegistry implements AutoCloseable {
 
         public boolean authenticated() {
             return authenticated;
+        }
+
+        /** Whether the registry refuses TLS clients without a certificate from its client CA. */
+        public boolean clientCertificates() {
+            return clientCertificates;
         }
     }
 
@@ -114,12 +124,15 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path caFile;
     private final String password;
     private final TokenServer tokenServer;
+    private final CertificateAuthority clientAuthority;
+    private final IssuedCertificate clientCertificate;
     private final HttpClient harnessClient;
     private volatile int logStart;
     private volatile boolean closed;
 
     private LocalRegistry(Variant variant, Path directory, int port, Process process, CapturedOutput stdout,
-            CapturedOutput stderr, CertificateAuthority authority, Path caFile, String password, TokenServer tokenServer) {
+            CapturedOutput stderr, CertificateAuthority authority, Path caFile, String password, TokenServer tokenServer,
+            CertificateAuthority clientAuthority, IssuedCertificate clientCertificate) {
         this.variant = variant;
         this.directory = directory;
         this.port = port;
@@ -130,7 +143,9 @@ public final class LocalRegistry implements AutoCloseable {
         this.caFile = caFile;
         this.password = password;
         this.tokenServer = tokenServer;
-        this.harnessClient = Tls.client(authority == null ? null : Tls.trusting(authority.certificate()));
+        this.clientAuthority = clientAuthority;
+        this.clientCertificate = clientCertificate;
+        this.harnessClient = Tls.client(clientTls());
     }
 
     /** Starts a registry and returns once it answers {@code GET /v2/}; throws with its log if it does not. */
@@ -189,7 +204,7 @@ public final class LocalRegistry implements AutoCloseable {
         CapturedOutput out = new CapturedOutput("registry-" + port + "-stdout", process.getInputStream());
         CapturedOutput err = new CapturedOutput("registry-" + port + "-stderr", process.getErrorStream());
         return new LocalRegistry(variant, directory, port, process, out, err, setup.authority, setup.caFile,
-                setup.password, setup.tokenServer);
+                setup.password, setup.tokenServer, setup.clientAuthority, setup.clientCertificate);
     }
 
     private static final class PortClash extends RuntimeException {
@@ -297,9 +312,40 @@ public final class LocalRegistry implements AutoCloseable {
         return authority.certificate();
     }
 
-    /** A TLS client context trusting only this registry's CA; {@code null} for {@link Variant#PLAIN}. */
+    /**
+     * A TLS client context trusting only this registry's CA, and for {@link Variant#MTLS} presenting
+     * {@link #clientCertificate()}; {@code null} for {@link Variant#PLAIN}.
+     */
     public SSLContext clientTls() {
-        return authority == null ? null : Tls.trusting(authority.certificate());
+        if (authority == null) {
+            return null;
+        }
+        return clientCertificate == null ? Tls.trusting(authority.certificate())
+                : Tls.presenting(clientCertificate, authority.certificate());
+    }
+
+    /**
+     * A new serving certificate for localhost and 127.0.0.1 from this registry's CA, for servers that
+     * stand in for its companions (blob storage, say): a client trusting the registry trusts them too.
+     */
+    public IssuedCertificate issueServingCertificate() {
+        requireTls();
+        return authority.issue(Setup.servingSpec());
+    }
+
+    /**
+     * The CA an {@link Variant#MTLS} registry accepts client certificates from (its {@code http.tls.clientcas}),
+     * separate from the CA of its serving certificate. Issue more with {@link ClientCertificates}.
+     */
+    public CertificateAuthority clientAuthority() {
+        requireClientCertificates();
+        return clientAuthority;
+    }
+
+    /** The client certificate (clientAuth) the harness itself presents to an {@link Variant#MTLS} registry. */
+    public IssuedCertificate clientCertificate() {
+        requireClientCertificates();
+        return clientCertificate;
     }
 
     /** A fresh HTTP/1.1 client that trusts this registry and follows no redirects. */
@@ -383,7 +429,13 @@ public final class LocalRegistry implements AutoCloseable {
 
     private void requireTls() {
         if (!variant.tls()) {
-            throw new IllegalStateException("a PLAIN registry has no CA; use TLS, BASIC or TOKEN");
+            throw new IllegalStateException("a PLAIN registry has no CA; use TLS, BASIC, TOKEN or MTLS");
+        }
+    }
+
+    private void requireClientCertificates() {
+        if (!variant.clientCertificates()) {
+            throw new IllegalStateException("a " + variant + " registry takes no client certificates; use MTLS");
         }
     }
 
@@ -461,15 +513,19 @@ public final class LocalRegistry implements AutoCloseable {
         final Path caFile;
         final String password;
         final TokenServer tokenServer;
+        final CertificateAuthority clientAuthority;
+        final IssuedCertificate clientCertificate;
 
         private Setup(Variant variant, Path directory, CertificateAuthority authority, Path caFile, String password,
-                TokenServer tokenServer) {
+                TokenServer tokenServer, CertificateAuthority clientAuthority, IssuedCertificate clientCertificate) {
             this.variant = variant;
             this.directory = directory;
             this.authority = authority;
             this.caFile = caFile;
             this.password = password;
             this.tokenServer = tokenServer;
+            this.clientAuthority = clientAuthority;
+            this.clientCertificate = clientCertificate;
         }
 
         static Setup write(Variant variant, Path directory) {
@@ -496,13 +552,21 @@ public final class LocalRegistry implements AutoCloseable {
                             authority.issue(servingSpec()));
                     Files.writeString(directory.resolve("token-signing-ca.crt"), tokens.signingAuthorityPem());
                 }
-                return new Setup(variant, directory, authority, caFile, password, tokens);
+                CertificateAuthority clientAuthority = null;
+                IssuedCertificate clientCertificate = null;
+                if (variant.clientCertificates()) {
+                    // A CA of its own: trusting the serving CA must not be what admits a client.
+                    clientAuthority = CertificateAuthority.generate("local registry client CA", Duration.ofDays(1));
+                    Files.writeString(directory.resolve("client-ca.crt"), Pem.encode(clientAuthority.certificate()));
+                    clientCertificate = ClientCertificates.issue(clientAuthority, HARNESS_AGENT, Duration.ofDays(1));
+                }
+                return new Setup(variant, directory, authority, caFile, password, tokens, clientAuthority, clientCertificate);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the registry files into " + directory, e);
             }
         }
 
-        private static ServingCertSpec servingSpec() {
+        static ServingCertSpec servingSpec() {
             return new ServingCertSpec(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
         }
 
@@ -544,9 +608,14 @@ public final class LocalRegistry implements AutoCloseable {
             // A fixed secret avoids the "generated random secret" warning; it signs upload state only.
             http.put("secret", "local-registry-" + port);
             if (variant.tls()) {
-                http.put("tls", Map.of(
-                        "certificate", directory.resolve("tls.crt").toString(),
-                        "key", directory.resolve("tls.key").toString()));
+                Map<String, Object> tls = new LinkedHashMap<>();
+                tls.put("certificate", directory.resolve("tls.crt").toString());
+                tls.put("key", directory.resolve("tls.key").toString());
+                if (variant.clientCertificates()) {
+                    // Distribution then requires and verifies a client certificate (Go's RequireAndVerifyClientCert).
+                    tls.put("clientcas", List.of(directory.resolve("client-ca.crt").toString()));
+                }
+                http.put("tls", tls);
             }
 
             Map<String, Object> config = new LinkedHashMap<>();

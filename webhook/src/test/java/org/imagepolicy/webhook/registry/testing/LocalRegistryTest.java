@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.imagepolicy.certs.IssuedCertificate;
+import org.imagepolicy.certs.ServingCertSpec;
 import org.imagepolicy.webhook.registry.testing.LocalRegistry.Variant;
 import org.imagepolicy.webhook.testing.Await;
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +76,7 @@ class LocalRegistryTest {
         assertThat(registry.base().getScheme()).isEqualTo(variant.tls() ? "https" : "http");
         assertThat(ping.headers().firstValue("Docker-Distribution-Api-Version")).hasValue("registry/2.0");
         switch (variant) {
-            case PLAIN, TLS -> assertThat(ping.statusCode()).isEqualTo(200);
+            case PLAIN, TLS, MTLS -> assertThat(ping.statusCode()).isEqualTo(200);
             case BASIC -> {
                 assertThat(ping.statusCode()).isEqualTo(401);
                 assertThat(ping.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"local-registry\"");
@@ -301,6 +303,28 @@ class LocalRegistryTest {
     }
 
     @Test
+    void mutualTlsAdmitsOnlyClientAuthCertificatesFromTheClientCa() throws Exception {
+        LocalRegistry registry = registry(Variant.MTLS);
+        URI ping = registry.base().resolve("/v2/");
+        IssuedCertificate fromClientCa = ClientCertificates.issue(registry.clientAuthority(), "selftest", Duration.ofHours(1));
+        IssuedCertificate serverAuthOnly = registry.clientAuthority().issue(
+                new ServingCertSpec(List.of("localhost"), List.of(), Duration.ofHours(1)));
+
+        assertThat(send(Tls.client(Tls.presenting(fromClientCa, registry.ca())), get(ping)).statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> send(Tls.client(Tls.trusting(registry.ca())), get(ping))).as("no certificate")
+                .isInstanceOf(IOException.class);
+        Await.until("the registry to log the missing certificate", AWAIT,
+                () -> registry.log().contains("client didn't provide a certificate"));
+        // Why ClientCertificates exists: the certs module's certificates are for servers only.
+        assertThatThrownBy(() -> send(Tls.client(Tls.presenting(serverAuthOnly, registry.ca())), get(ping))).as("serverAuth only")
+                .isInstanceOf(IOException.class);
+        Await.until("the registry to log the wrong key usage", AWAIT, () -> registry.log().contains("incompatible key usage"));
+        assertThat(registry.clientCertificate().issuer()).isEqualTo(registry.clientAuthority().certificate())
+                .isNotEqualTo(registry.ca());
+        assertThatThrownBy(() -> registry(Variant.TLS).clientAuthority()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void tokenAuthWorksWithTokensFromTheTokenServerOnly() throws Exception {
         LocalRegistry registry = registry(Variant.TOKEN);
         TokenServer tokens = registry.tokenServer();
@@ -412,6 +436,18 @@ class LocalRegistryTest {
             assertThat(proxy.count("PUT", "/v2/selftest/via-proxy/manifests/.+")).isEqualTo(3);
             assertThat(RegistryHttp.authenticated(registry).headManifest("selftest/via-proxy", "v1")
                     .headers().firstValue("Docker-Content-Digest")).hasValue(viaProxy.digest());
+        }
+    }
+
+    @Test
+    void proxyReachesHttpsRegistriesAndRecordsRequestHeaders() throws Exception {
+        LocalRegistry registry = registry(Variant.BASIC);
+        try (FaultProxy proxy = FaultProxy.start(registry)) {
+            String credentials = basic(registry.username(), registry.password());
+            HttpResponse<String> ping = send(Tls.client(null), get(proxy.base().resolve("/v2/")).header("Authorization", credentials));
+
+            assertThat(ping.statusCode()).as("plain HTTP to the proxy, HTTPS with the credentials upstream").isEqualTo(200);
+            assertThat(proxy.requests()).singleElement().satisfies(r -> assertThat(r.header("authorization")).hasValue(credentials));
         }
     }
 

@@ -45,6 +45,18 @@ public final class Tls {
 
     /** A client context that trusts exactly these CAs and nothing from the JDK's default store. */
     public static SSLContext trusting(X509Certificate... authorities) {
+        return clientContext(null, authorities);
+    }
+
+    /**
+     * Like {@link #trusting}, and presenting a client certificate (followed by its CA) to servers that
+     * ask for one, as a registry with mutual TLS does.
+     */
+    public static SSLContext presenting(IssuedCertificate identity, X509Certificate... authorities) {
+        return clientContext(identity, authorities);
+    }
+
+    private static SSLContext clientContext(IssuedCertificate identity, X509Certificate... authorities) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -53,8 +65,17 @@ public final class Tls {
             }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(store);
+            KeyManagerFactory keys = null;
+            if (identity != null) {
+                KeyStore own = KeyStore.getInstance("PKCS12");
+                own.load(null, null);
+                own.setKeyEntry("client", identity.privateKey(), IN_MEMORY_PASSWORD,
+                        new Certificate[] {identity.certificate(), identity.issuer()});
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(own, IN_MEMORY_PASSWORD);
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
+            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a TLS client context", e);
