@@ -11,9 +11,19 @@ import java.util.concurrent.Callable;
 import org.imagepolicy.webhook.admission.AdmissionInput;
 import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
 import org.imagepolicy.webhook.admission.BadReviewException;
-import org.imagepolicy.webhook.admission.Decision;
 import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.admission.PreparedRequest;
+import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.image.ImageReference;
+import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.RegistryResolver;
+import org.imagepolicy.webhook.registry.credentials.CredentialsException;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.imagepolicy.webhook.load.PolicyFiles;
 import org.imagepolicy.webhook.policy.PolicyException;
 import org.imagepolicy.webhook.policy.PolicyProblem;
@@ -35,8 +45,18 @@ final class ReviewCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Treat unknown policy fields as errors.")
     boolean strict;
 
-    @Option(names = "--offline", description = "Never contact registries (the only mode until registry lookups land).")
+    @Option(names = "--offline", description = "Never contact registries; every resolution fails with \"offline\".")
     boolean offline;
+
+    @Option(names = "--mutate", description = "Answer as /mutate does: with the patch that pins resolved images.")
+    boolean mutate;
+
+    @Option(names = "--lookup-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long registry lookups may take (default: ${DEFAULT-VALUE}).")
+    java.time.Duration lookupTimeout;
+
+    @picocli.CommandLine.Mixin
+    RegistryOptions registry = new RegistryOptions();
 
     @Parameters(arity = "0..1", paramLabel = "FILE", defaultValue = "-", description = "AdmissionReview JSON; - or nothing reads standard input.")
     String input;
@@ -71,11 +91,45 @@ final class ReviewCommand implements Callable<Integer> {
             err.flush();
             return Main.INVALID;
         }
-        Decision decision = engine.decide(in, ImageFacts.OFFLINE);
+        PreparedRequest prepared = engine.prepare(in, java.util.Set.of(), mutate);
+        ImageFacts facts;
+        try {
+            facts = offline ? ImageFacts.OFFLINE : lookUp(prepared.registryLookups());
+        } catch (IllegalArgumentException | CredentialsException | IOException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        }
+        ImagePolicyEngine.Mutation answer = engine.mutate(prepared, facts);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(new String(AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), decision), StandardCharsets.UTF_8));
+        out.println(new String(AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), answer.decision(), mutate ? answer.patch() : null),
+                StandardCharsets.UTF_8));
         out.flush();
         return 0;
+    }
+
+    /** The same resolver serve uses, for one request; Vert.x only lives while the lookups run. */
+    private ImageFacts lookUp(List<ImageLookup> lookups) throws CredentialsException, IOException {
+        if (lookups.isEmpty()) {
+            return ImageFacts.OFFLINE;
+        }
+        Vertx vertx = Vertx.vertx();
+        try {
+            RegistryResolver resolver = RegistryResolver.create(vertx, registry.settings(), new RegistryMetrics(), lookupTimeout);
+            Map<ImageReference, Resolution> byReference = new HashMap<>();
+            resolver.resolve(lookups, System.nanoTime() + lookupTimeout.toNanos()).toCompletionStage().toCompletableFuture()
+                    .get(lookupTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+                    .forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
+            Resolution missing = new Resolution.Failed("no lookup was made for this image");
+            return (field, reference) -> byReference.getOrDefault(reference, missing);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("registry lookups did not finish: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking images up", e);
+        } finally {
+            vertx.close();
+        }
     }
 
     private byte[] read() throws IOException {

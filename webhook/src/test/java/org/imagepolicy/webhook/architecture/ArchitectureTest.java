@@ -40,9 +40,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheServerAndRegistryClientUseVertx = noClasses()
-            .that().resideOutsideOfPackages("..webhook.server..", "..webhook.registry")
+            .that().resideOutsideOfPackages("..webhook.server..", "..webhook.registry", "..webhook.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
-            .because("the event loop belongs to the HTTP server and the non-blocking registry client");
+            .because("the event loop belongs to the HTTP server and the non-blocking registry client (which review also runs)");
 
     @ArchTest
     static final ArchRule credentialsStayPure = noClasses().that().resideInAPackage("..webhook.registry.credentials..")
