@@ -2,6 +2,9 @@ package org.imagepolicy.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,8 +38,12 @@ public final class AdmissionReviewCodec {
 
     public static AdmissionInput decode(byte[] body) throws BadReviewException {
         JsonNode review;
-        try {
-            review = MAPPER.readTree(body);
+        try (JsonParser parser = new FilteringParserDelegate(FACTORY.createParser(body), DecisionFields.INSTANCE,
+                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            review = MAPPER.readTree(parser);
+            if (review != null && parser.nextToken() != null) {
+                throw new BadReviewException("the body has more after the AdmissionReview");
+            }
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new BadReviewException("the body is not valid JSON" + where + ": " + e.getOriginalMessage());

@@ -23,6 +23,7 @@ import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.registry.ImageResolver;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -149,16 +150,16 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         refuse(req, 500, "InternalError", "the webhook failed to decide this request; see its log for uid " + in.uid());
     }
 
-    private void refuse(HttpServerRequest req, int code, String reason, String message) {
+    private Future<Void> refuse(HttpServerRequest req, int code, String reason, String message) {
         metrics.httpError(code);
         HttpServerResponse resp = req.response();
         if (resp.ended()) {
-            return;
+            return Future.succeededFuture();
         }
         resp.setStatusCode(code).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         if ((code == 413 || code == 408) && req.version() != HttpVersion.HTTP_2) {
             resp.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is dropped, not parsed
         }
-        resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
+        return resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
     }
 }

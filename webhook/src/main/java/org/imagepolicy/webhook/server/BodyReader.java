@@ -19,10 +19,12 @@ final class BodyReader {
     /** How much of a refused body is read and dropped before the connection is closed anyway. */
     private static final long LINGER_BYTES = 16L * 1024 * 1024;
     private static final long LINGER_MILLIS = 5_000;
+    private static final int INITIAL_CAPACITY = 64 * 1024;
 
     /** Answers an HTTP error in the Status format; supplied by the handler so metrics see every refusal. */
     interface Refusal {
-        void refuse(HttpServerRequest req, int code, String reason, String message);
+        /** @return completes when the answer has been written */
+        io.vertx.core.Future<Void> refuse(HttpServerRequest req, int code, String reason, String message);
     }
 
     private final Vertx vertx;
@@ -40,11 +42,11 @@ final class BodyReader {
             refuseTooLarge(req);
             return;
         }
-        Buffer body = Buffer.buffer(length == null ? 8192 : Integer.parseInt(length.trim()));
-        long slow = vertx.setTimer(BODY_MILLIS, id -> {
-            refusal.refuse(req, 408, "RequestTimeout", "the body did not arrive within " + BODY_MILLIS / 1000 + " seconds");
-            abandon(req);
-        });
+        // Sized by what arrives, not by what is promised: a Content-Length alone must not reserve memory.
+        Buffer body = Buffer.buffer(length == null ? 8192 : Math.min(Integer.parseInt(length.trim()), INITIAL_CAPACITY));
+        // The reset or close waits for the answer to be written; an HTTP/2 reset would otherwise overtake it.
+        long slow = vertx.setTimer(BODY_MILLIS, id -> refusal.refuse(req, 408, "RequestTimeout",
+                "the body did not arrive within " + BODY_MILLIS / 1000 + " seconds").onComplete(done -> abandon(req)));
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
                 vertx.cancelTimer(slow);
@@ -66,18 +68,19 @@ final class BodyReader {
      * never see the answer (the "lingering close" of other servers).
      */
     private void refuseTooLarge(HttpServerRequest req) {
-        refusal.refuse(req, 413, "RequestEntityTooLarge", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        io.vertx.core.Future<Void> answered = refusal.refuse(req, 413, "RequestEntityTooLarge",
+                "the body is larger than " + MAX_BODY_BYTES + " bytes");
         long[] discarded = {0};
-        long timer = vertx.setTimer(LINGER_MILLIS, id -> abandon(req));
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> answered.onComplete(done -> abandon(req)));
         req.handler(chunk -> {
             discarded[0] += chunk.length();
             if (discarded[0] > LINGER_BYTES) {
-                abandon(req);
+                answered.onComplete(done -> abandon(req));
             }
         });
         req.endHandler(v -> {
             vertx.cancelTimer(timer);
-            abandon(req);
+            answered.onComplete(done -> abandon(req));
         });
     }
 

@@ -1,0 +1,59 @@
+package org.imagepolicy.webhook.admission;
+
+import com.fasterxml.jackson.core.filter.TokenFilter;
+import java.util.Set;
+
+/**
+ * The fields a decision reads, by name, so the request tree is built from them alone: container env,
+ * resources, volumes, status, managedFields and kubectl's last-applied-configuration annotation (often
+ * the biggest part of a request) are skipped while parsing instead of being allocated and dropped.
+ * Keeping a field of the same name elsewhere is harmless; every name read anywhere must be listed.
+ */
+final class DecisionFields extends TokenFilter {
+    private static final Set<String> NAMES = Set.of(
+            // AdmissionReview and AdmissionRequest
+            "apiVersion", "kind", "request", "uid", "operation", "resource", "requestResource", "group", "version",
+            "subResource", "requestSubResource", "namespace", "name", "dryRun", "object", "oldObject",
+            // object metadata and templates
+            "metadata", "generateName", "annotations", "ownerReferences", "controller", "spec", "template", "jobTemplate",
+            // pod specs
+            "initContainers", "containers", "ephemeralContainers", "image",
+            // DeploymentConfig image triggers
+            "triggers", "type", "imageChangeParams", "containerNames",
+            // Build and BuildConfig
+            "source", "images", "strategy", "customStrategy", "dockerStrategy", "sourceStrategy");
+
+    static final DecisionFields INSTANCE = new DecisionFields();
+
+    /** Only the annotation that changes what names mean; the rest can be large and are never read. */
+    private static final TokenFilter RESOLVE_NAMES_ONLY = new TokenFilter() {
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return ReferenceExtractor.RESOLVE_NAMES.equals(name) ? TokenFilter.INCLUDE_ALL : null;
+        }
+    };
+
+    private DecisionFields() {
+    }
+
+    @Override
+    public TokenFilter includeProperty(String name) {
+        if ("from".equals(name)) {
+            return TokenFilter.INCLUDE_ALL; // compared whole on UPDATE, as upstream compares the struct
+        }
+        if ("annotations".equals(name)) {
+            return RESOLVE_NAMES_ONLY;
+        }
+        return NAMES.contains(name) ? this : null;
+    }
+
+    @Override
+    public TokenFilter includeElement(int index) {
+        return this;
+    }
+
+    @Override
+    protected boolean _includeScalar() {
+        return true;
+    }
+}
