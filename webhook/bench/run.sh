@@ -35,9 +35,9 @@ port=$(free_port); health=$(free_port); nginx_port=$(free_port)
 java -cp "$bench" org.imagepolicy.bench.Reviews "$work/reviews"
 scenarios=(pod-1 pod-3 pod-10 deployment cronjob build)
 
-# The webhook: policies/ as shipped, offline (registry rules only: the cache-hit path), one event loop per core.
+# The webhook on the shipped registry allow-list (registry rules only: the cache-hit path), one event loop per core.
 started=$(date +%s%N)
-java -Xms256m -Xmx256m -jar "$jar" serve --policy policies/ --host 127.0.0.1 --port "$port" --health-port "$health" \
+java -Xms256m -Xmx256m -jar "$jar" serve --policy policies/trusted-registries.yaml --host 127.0.0.1 --port "$port" --health-port "$health" \
   --cert-dir "$work/certs" --offline >"$work/webhook.log" 2>&1 &
 pids+=($!)
 until curl -sf "http://127.0.0.1:$health/readyz" >/dev/null; do sleep 0.05; done

@@ -34,12 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class DecisionBenchmark {
-    /** The policy shipped in policies/: OpenShift's default deny rule and the documented registry allow-list. */
+    /** policies/trusted-registries.yaml: the documented registry allow-list, plus a repository deny rule. */
     static final String POLICY = "apiVersion: image.openshift.io/v1\nkind: ImagePolicyConfig\nexecutionRules:\n"
-            + "- name: execution-denied\n  reject: true\n  onResources: [{resource: pods}, {group: build.openshift.io, resource: builds}]\n"
-            + "  matchImageAnnotations: [{key: images.openshift.io/deny-execution, value: \"true\"}]\n  skipOnResolutionFailure: true\n"
             + "- name: trusted\n  onResources: [{resource: pods}, {resource: builds}]\n"
-            + "  matchRegistries: [docker.io, my.registry.example.com, registry.access.redhat.com]\n";
+            + "  matchRegistries: [docker.io, my.registry.example.com, registry.access.redhat.com]\n"
+            + "- name: no-experimental\n  reject: true\n  matchRepositories: [\"docker.io/myorg/experimental/**\"]\n";
 
     @Param({"1", "3", "10"})
     int containers;
