@@ -49,4 +49,30 @@ class ReviewCommandRegistryTest {
                     .as("offline, the label cannot be read, so the allow rule cannot match").isFalse();
         }
     }
+
+    @Test
+    void registryAuthAndRegistryCertsFlagsAreUsed(@TempDir Path dir) throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(LocalRegistry.Variant.BASIC, dir)) {
+            PushedImage image = ImagePusher.to(registry).ociImage("private/api").tag("1").label("com.example.approved", "true").push();
+            Path certs = RegistryFixture.certsD(dir, registry);
+            Path auth = dir.resolve("config.json");
+            Files.writeString(auth, "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \"" + Base64.getEncoder().encodeToString(
+                    (registry.username() + ":" + registry.password()).getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+            Path policy = dir.resolve("policy.yaml");
+            Files.writeString(policy, "apiVersion: v1\nkind: ImagePolicyConfig\nexecutionRules:\n"
+                    + "- name: approved\n  matchDockerImageLabels: [{key: com.example.approved, value: \"true\"}]\n");
+            Path review = dir.resolve("review.json");
+            Files.writeString(review, Files.readString(Golden.DIR.resolve("pod-from-quay-denied/request.json"))
+                    .replace("quay.io/org/app:1", registry.host() + "/private/api:1"));
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "review", "--policy", policy.toString(),
+                    "--registry-auth", auth.toString(), "--registry-certs", certs.toString(), review.toString());
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(new ObjectMapper().readTree(out.toString()).path("response").path("allowed").asBoolean()).as(out.toString()).isTrue();
+            assertThat(out.toString() + err).doesNotContain(registry.password());
+            assertThat(image.digest()).isNotBlank();
+        }
+    }
 }
