@@ -149,10 +149,15 @@ public final class AdmissionReviewCodec {
         if (!decision.violations().isEmpty()) {
             g.writeObjectFieldStart("details");
             g.writeArrayFieldStart("causes");
+            int causes = 0;
             for (Violation v : decision.violations()) {
                 if (v.enforcement() != org.imagepolicy.webhook.policy.Enforcement.Deny) {
                     continue;
                 }
+                if (causes == DecisionBuilder.MAX_LISTED) {
+                    break;
+                }
+                causes++;
                 g.writeStartObject();
                 g.writeStringField("reason", "FieldValueForbidden");
                 g.writeStringField("message", "Forbidden: " + v.detail());

@@ -7,6 +7,9 @@ import org.imagepolicy.webhook.policy.Enforcement;
 
 /** Turns a request's violations into the answer: a denial listing every reason, warnings, audit notes. */
 final class DecisionBuilder {
+    /** References listed in a denial's message, and causes in its details; the count of the rest is given. */
+    static final int MAX_LISTED = 50;
+
     private DecisionBuilder() {
     }
 
@@ -35,7 +38,12 @@ final class DecisionBuilder {
         Map<String, String> audit = audits.isEmpty() ? Map.of() : Map.of(Decision.AUDIT_ANNOTATION, String.join("; ", audits));
         Enforcement strongest = ImagePolicyEngine.strongest(violations);
         if (strongest == Enforcement.Deny) {
-            String list = denials.size() == 1 ? denials.get(0) : "[" + String.join(", ", denials) + "]";
+            // A message is read by a person; thousands of identical denials help nobody and can exceed what clients accept.
+            List<String> shown = denials.size() > MAX_LISTED ? new ArrayList<>(denials.subList(0, MAX_LISTED)) : denials;
+            if (denials.size() > MAX_LISTED) {
+                shown.add("and " + (denials.size() - MAX_LISTED) + " more references denied for the same kinds of reasons");
+            }
+            String list = shown.size() == 1 ? shown.get(0) : "[" + String.join(", ", shown) + "]";
             String message = in.resource() + " \"" + name + "\" is forbidden: " + list;
             return new Decision(false, 403, message, List.copyOf(violations), List.copyOf(warnings), audit, Decision.Outcome.DENIED);
         }

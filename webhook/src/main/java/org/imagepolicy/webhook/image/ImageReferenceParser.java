@@ -132,7 +132,8 @@ final class ImageReferenceParser {
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (!(c == ':' || Character.digit(c, 16) >= 0)) {
+            // ASCII only: Character.digit would also take Arabic-Indic or full-width digits.
+            if (!(c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
                 return false;
             }
         }

@@ -125,9 +125,11 @@ final class FuzzSupport {
         }
         byte[] hash = sha256(reference.exact());
         String digest = "sha256:" + HexFormat.of().formatHex(hash);
-        Map<String, String> labels = (hash[0] & 1) == 0 ? Map.of("com.example.approved", "true", "tier", "gold") : Map.of("tier", "bronze");
+        Map<String, String> labels = (hash[0] & 1) == 0 ? Map.of("com.example.approved", "true", "tier", "gold")
+                : Map.of("tier", "bronze");
         Map<String, String> annotations = (hash[0] & 2) == 0 ? Map.of("images.openshift.io/deny-execution", "true") : Map.of();
-        return new Resolution.Resolved(new ImageMetadata(digest, labels, annotations), (hash[0] & 4) == 0, (hash[0] & 8) == 0 ? null : "stale");
+        String staleness = (hash[0] & 8) == 0 ? null : "stale";
+        return new Resolution.Resolved(new ImageMetadata(digest, labels, annotations), (hash[0] & 4) == 0, staleness);
     };
 
     private static byte[] sha256(String s) {

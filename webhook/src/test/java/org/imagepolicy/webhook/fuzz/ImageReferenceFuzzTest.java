@@ -15,7 +15,9 @@ import org.imagepolicy.webhook.image.RepositoryPattern;
  * image, a registry pattern and a repository pattern, and every pattern is matched against every image, so a
  * one-line corpus file of an image string exercises all three parsers. Documented refusals:
  * {@link InvalidImageReferenceException} from {@code ImageReference.parse}, {@link IllegalArgumentException} from
- * the pattern parsers; {@code matches} never throws.
+ * the pattern parsers; {@code matches} never throws. An accepted image is ASCII (the distribution grammar is), its
+ * {@code exact()} parses back to the same registry, path and digest, and patterns naming its own registry and
+ * repository match it.
  *
  * <p>Without {@code JAZZER_FUZZ} this is a regression test over
  * {@code src/test/resources/org/imagepolicy/webhook/fuzz/ImageReferenceFuzzTestInputs/imageReferences/}.
@@ -84,6 +86,8 @@ class ImageReferenceFuzzTest {
     private static void checkImage(String line, ImageReference ref) {
         assertThat(ref.raw()).isEqualTo(line);
         String exact = ref.exact();
+        // The distribution grammar the parser implements is ASCII only: no Unicode digit or letter may slip through.
+        assertThat(exact.chars().allMatch(c -> c < 0x80)).as("exact() of an accepted reference is ASCII: %s", exact).isTrue();
         String key = ref.registryKey();
         assertThat(key).isNotNull();
         assertThat(key.isEmpty()).isEqualTo(!ref.qualified());
@@ -100,5 +104,10 @@ class ImageReferenceFuzzTest {
         assertThat(again.path()).as("path of parse(exact()) for %s", line).isEqualTo(ref.path());
         assertThat(again.digest()).as("digest of parse(exact()) for %s", line).isEqualTo(ref.digest());
         assertThat(again.exact()).isEqualTo(exact);
+        // A policy that names exactly this image's registry, or repository, matches it.
+        if (ref.qualified()) {
+            assertThat(HostPattern.parse(ref.registry()).matches(key)).as("registry pattern %s matches %s", ref.registry(), line).isTrue();
+        }
+        assertThat(RepositoryPattern.parse(canonical).matches(canonical)).as("repository pattern %s matches itself", canonical).isTrue();
     }
 }

@@ -10,7 +10,8 @@ import org.imagepolicy.webhook.policy.PolicyProblem;
 
 /**
  * Policy files, YAML or JSON, through the non-strict parser. The documented refusal is {@link PolicyException},
- * every problem of which is located (line 1 or later) and explained; a policy that parses must also build an engine.
+ * every problem of which is located (line 1 or later) and explained; a policy that parses must also build an engine,
+ * and the strict parser, when it accepts the same text, must read the same policy.
  *
  * <p>Without {@code JAZZER_FUZZ} this is a regression test over
  * {@code src/test/resources/org/imagepolicy/webhook/fuzz/PolicyParserFuzzTestInputs/policies/}.
@@ -38,6 +39,12 @@ class PolicyParserFuzzTest {
         assertThat(parsed.policy()).isNotNull();
         parsed.warnings().forEach(PolicyParserFuzzTest::checkProblem);
         new ImagePolicyEngine(parsed.policy());
+        // --strict only turns what OpenShift ignores into errors: when it accepts a file, it reads the same policy.
+        try {
+            assertThat(new PolicyParser(true).parse("fuzz.yaml", text).policy()).as("the strict reading").isEqualTo(parsed.policy());
+        } catch (PolicyException strictRefusal) {
+            strictRefusal.problems().forEach(PolicyParserFuzzTest::checkProblem);
+        }
     }
 
     private static void checkProblem(PolicyProblem p) {
