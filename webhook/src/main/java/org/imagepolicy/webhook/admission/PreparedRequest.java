@@ -43,12 +43,15 @@ public final class PreparedRequest {
         return answered;
     }
 
-    public List<PlannedReference> references() {
-        return references;
-    }
-
     /** The distinct images to look up in registries before {@link ImagePolicyEngine#decide(PreparedRequest, ImageFacts)}. */
     public List<ImageLookup> registryLookups() {
+        boolean any = false;
+        for (PlannedReference p : references) {
+            any |= p.registryLookup();
+        }
+        if (!any) {
+            return List.of(); // the common case, on every request: allocate nothing
+        }
         Set<ImageLookup> out = new LinkedHashSet<>();
         for (PlannedReference p : references) {
             if (p.registryLookup()) {

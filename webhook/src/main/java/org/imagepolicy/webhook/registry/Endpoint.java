@@ -23,8 +23,4 @@ record Endpoint(String registryKey, String host, int port) {
     int port(boolean tls) {
         return port > 0 ? port : tls ? 443 : 80;
     }
-
-    String authority(boolean tls) {
-        return port > 0 && port != (tls ? 443 : 80) ? host + ":" + port : host;
-    }
 }

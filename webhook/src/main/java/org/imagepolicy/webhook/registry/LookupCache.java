@@ -150,14 +150,6 @@ final class LookupCache {
         return w;
     }
 
-    long tagEntries() {
-        return tags.estimatedSize();
-    }
-
-    long metadataEntries() {
-        return metadata.estimatedSize();
-    }
-
     /** Where the counters of one registry go; see {@link RegistryMetrics}. */
     interface Statistics {
         void hit();

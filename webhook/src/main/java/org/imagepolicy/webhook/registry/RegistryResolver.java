@@ -132,13 +132,4 @@ public final class RegistryResolver implements ImageResolver {
         }
         return "looking up " + l + " failed: " + e.getClass().getSimpleName();
     }
-
-    /** For tests and metrics: how many tags and digests are cached. */
-    long cachedTags() {
-        return cache.tagEntries();
-    }
-
-    long cachedImages() {
-        return cache.metadataEntries();
-    }
 }
