@@ -1,13 +1,20 @@
 package org.imagepolicy.webhook.server;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -16,21 +23,14 @@ import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
 import org.imagepolicy.webhook.admission.BadReviewException;
 import org.imagepolicy.webhook.admission.Decision;
 import org.imagepolicy.webhook.admission.ImageFacts;
-import org.imagepolicy.webhook.image.ImageReference;
-import java.util.HashMap;
+import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
-import org.imagepolicy.webhook.registry.ImageResolver;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.Resources;
+import org.imagepolicy.webhook.registry.ImageResolver;
 
 /**
  * The HTTP choke point: checks method, path, media type and size, gathers the body, and hands the

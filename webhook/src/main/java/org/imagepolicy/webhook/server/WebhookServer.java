@@ -13,10 +13,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.imagepolicy.webhook.registry.ImageResolver;
-import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.PolicyException;
+import org.imagepolicy.webhook.registry.ImageResolver;
+import org.imagepolicy.webhook.registry.RegistryResolver;
 
 /**
  * Starts and stops the webhook: the HTTPS admission servers (one per event loop, sharing the port),
