@@ -71,11 +71,16 @@ public final class WebhookServer implements AutoCloseable {
         ready = true;
         LOG.info(() -> "serving admissions on https://" + settings.host() + ":" + port() + "/validate, health on http://"
                 + settings.host() + ":" + healthPort() + " (/healthz, /readyz, /metrics)"
+                + "; TLS by " + (io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "the JDK")
                 + (settings.offline() ? "; offline: registry lookups fail with \"offline\"" : ""));
     }
 
     private HttpServerOptions admissionOptions() {
-        return new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions();
+        if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+            options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+        }
+        return options
                 .setHost(settings.host())
                 .setPort(settings.port())
                 .setSsl(true)
