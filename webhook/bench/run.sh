@@ -2,7 +2,8 @@
 # Load harness: the real webhook (jar, HTTPS, generated certificate) against nginx answering the same
 # AdmissionReview response over the same certificate, driven by wrk on the same machine.
 #
-#   webhook/bench/run.sh [--quick]     (--quick: about 2 minutes; the full run adds JMH and longer runs)
+#   webhook/bench/run.sh [--quick]     (--quick: under 2 minutes once built; the full run adds JMH and longer runs)
+#   REBUILD=1 webhook/bench/run.sh     (rebuild the jars first; they are built when missing)
 #
 # Needs: java, mvn, wrk and nginx (Debian: apt-get install wrk nginx-light). Prints a markdown table.
 set -euo pipefail
@@ -11,7 +12,8 @@ root=$(pwd)
 
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
-seconds=$($quick && echo 5 || echo 20)
+seconds=$($quick && echo 4 || echo 20)
+warm=$($quick && echo 1 || echo 5)
 connections=16
 
 for tool in java mvn wrk nginx; do
@@ -20,7 +22,7 @@ done
 
 jar=webhook/target/image-policy-webhook.jar
 bench=webhook/bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ ! -f "$bench" ] || [ "${REBUILD:-1}" = 1 ]; then
+if [ ! -f "$jar" ] || [ ! -f "$bench" ] || [ "${REBUILD:-0}" = 1 ]; then   # REBUILD=1 after changing code
   mvn -B -q -DskipTests package
 fi
 
@@ -67,10 +69,12 @@ load() { # url review rate -> RESULT line
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 # Warm both servers up (the JIT, TLS session machinery) before anything is measured.
+REVIEW="$work/reviews/pod-3.json" RATE=0 CONNECTIONS=$connections wrk -t1 -c$connections -d5s -s webhook/bench/post.lua \
+  "https://127.0.0.1:$port/validate" >/dev/null 2>&1
 for s in "${scenarios[@]}"; do
-  REVIEW="$work/reviews/$s.json" RATE=0 CONNECTIONS=$connections wrk -t1 -c$connections -d2s -s webhook/bench/post.lua \
+  REVIEW="$work/reviews/$s.json" RATE=0 CONNECTIONS=$connections wrk -t1 -c$connections -d${warm}s -s webhook/bench/post.lua \
     "https://127.0.0.1:$port/validate" >/dev/null 2>&1
-  REVIEW="$work/reviews/$s.json" RATE=0 CONNECTIONS=$connections wrk -t1 -c$connections -d1s -s webhook/bench/post.lua \
+  REVIEW="$work/reviews/$s.json" RATE=0 CONNECTIONS=$connections wrk -t1 -c$connections -d${warm}s -s webhook/bench/post.lua \
     "https://127.0.0.1:$nginx_port/$s" >/dev/null 2>&1
 done
 
