@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import java.net.URI;
 import java.util.List;
@@ -25,6 +26,8 @@ final class RegistryClient {
     private final RegistrySettings settings;
     /** Insecure registries found to speak plain HTTP, so later calls skip the failed TLS attempt. */
     private final Map<String, Boolean> plainHttp = new ConcurrentHashMap<>();
+    /** Insecure registries whose protocol a request is finding out now; the others wait for its answer. */
+    private final Map<String, Future<Void>> protocolProbes = new ConcurrentHashMap<>();
 
     RegistryClient(RegistryTransport transport, RegistryAuth auth, RegistrySettings settings) {
         this.transport = transport;
@@ -110,6 +113,14 @@ final class RegistryClient {
             boolean tls = !Boolean.TRUE.equals(plainHttp.get(key));
             return transport.send(Target.of(endpoint, tls), method, uri, headers, maxBytes, deadline);
         }
+        // One request at a time finds out what an insecure registry speaks. Without this, a burst of first
+        // lookups (a rollout) each waits out a TLS handshake the registry never answers, queued behind the
+        // connection limit, and they miss their deadlines together and open the breaker.
+        Promise<Void> probe = Promise.promise();
+        Future<Void> running = protocolProbes.putIfAbsent(key, probe.future());
+        if (running != null) {
+            return running.transform(done -> send(endpoint, method, uri, headers, maxBytes, deadline));
+        }
         // An insecure registry may speak TLS with a certificate nobody trusts, or plain HTTP: try in that order.
         return transport.send(Target.of(endpoint, true), method, uri, headers, maxBytes, deadline)
                 .onSuccess(r -> plainHttp.putIfAbsent(key, false))
@@ -119,6 +130,10 @@ final class RegistryClient {
                         return transport.send(Target.of(endpoint, false), method, uri, headers, maxBytes, deadline);
                     }
                     return Future.failedFuture(e);
+                })
+                .onComplete(done -> {
+                    protocolProbes.remove(key, probe.future());
+                    probe.complete();
                 });
     }
 

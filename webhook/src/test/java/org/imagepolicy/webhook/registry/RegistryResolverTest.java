@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
 import org.imagepolicy.webhook.registry.testing.ImagePusher;
 import org.imagepolicy.webhook.registry.testing.LocalRegistry;
@@ -136,5 +137,28 @@ class RegistryResolverTest {
         assertThat(plain.count("HEAD", "/v2/herd/app/manifests/1")).as("tag lookups at the registry").isEqualTo(1);
         assertThat(plain.count("GET", "/v2/herd/app/manifests/.*")).as("manifest fetches").isEqualTo(1);
         assertThat(plain.count("GET", "/v2/herd/app/blobs/.*")).as("config fetches").isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfFirstLookupsAtAnInsecureRegistryProbesForTlsOnce() throws Exception {
+        ImagePusher pusher = ImagePusher.to(plain);
+        PushedImage image = pusher.ociImage("burst/app").tag("0").push();
+        List<ImageLookup> lookups = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pusher.retag(image, "t" + i);
+            lookups.add(RegistryFixture.lookup(plain.host() + "/burst/app:t" + i));
+        }
+        Metrics metrics = new Metrics();
+        RegistryResolver resolver = RegistryFixture.forRegistry(vertx, plain, dir, metrics.registries());
+
+        Map<ImageLookup, Resolution> results = resolver.resolve(lookups, System.nanoTime() + BUDGET.toNanos())
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        for (ImageLookup l : lookups) {
+            assertThat(resolved(results.get(l)).metadata().digest()).as(l.toString()).isEqualTo(image.digest());
+        }
+        // The TLS attempt is the one answer that is not HTTP: one request found out, the rest went straight to HTTP.
+        assertThat(metrics.render()).contains("image_policy_registry_responses_total{registry=\"" + plain.host()
+                + "\",status=\"error\"} 1\n");
     }
 }
