@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,14 @@ public final class RegistryMetrics {
     }
 
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
+    private volatile LongSupplier cachedTags = () -> 0;
+    private volatile LongSupplier cachedImages = () -> 0;
+
+    /** Where the cache's sizes are read when metrics are rendered. */
+    public void cacheSizes(LongSupplier tags, LongSupplier images) {
+        cachedTags = tags;
+        cachedImages = images;
+    }
 
     public Registry registry(String key) {
         Registry r = registries.get(key);
@@ -76,6 +85,9 @@ public final class RegistryMetrics {
         header(out, p + "breaker_open", "gauge", "1 while the circuit breaker refuses to contact the registry.");
         sorted.forEach((k, r) -> out.append(p).append("breaker_open{registry=\"").append(k).append("\",state=\"")
                 .append(r.breaker.get()).append("\"} ").append("closed".equals(r.breaker.get()) ? 0 : 1).append('\n'));
+        header(out, p + "cache_entries", "gauge", "Entries held: tags (tag to digest) and images (digest to labels and annotations).");
+        out.append(p).append("cache_entries{cache=\"tags\"} ").append(cachedTags.getAsLong()).append('\n');
+        out.append(p).append("cache_entries{cache=\"images\"} ").append(cachedImages.getAsLong()).append('\n');
     }
 
     private static void counter(StringBuilder out, String name, String help, Map<String, Registry> sorted,

@@ -65,6 +65,14 @@ final class LookupCache {
                 .build();
     }
 
+    long tagEntries() {
+        return tags.estimatedSize();
+    }
+
+    long imageEntries() {
+        return metadata.estimatedSize();
+    }
+
     /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
     Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         TagEntry cached = tags.getIfPresent(key);

@@ -42,6 +42,7 @@ public final class RegistryResolver implements ImageResolver {
         this.client = new RegistryClient(transport, new RegistryAuth(transport, named), settings);
         this.inspector = new ImageInspector(client, settings.platform());
         this.cache = new LookupCache(settings, Ticker.systemTicker(), METADATA_WEIGHT);
+        metrics.cacheSizes(cache::tagEntries, cache::imageEntries);
     }
 
     /**

@@ -145,6 +145,8 @@ class RegistryAdmissionTest {
                 .contains("image_policy_registry_cache_hits_total{registry=\"" + registry.host() + "\"}")
                 .containsPattern("image_policy_registry_responses_total\\{registry=\"" + java.util.regex.Pattern.quote(registry.host())
                         + "\",status=\"200\"\\} [1-9]")
-                .contains("image_policy_registry_breaker_open{registry=\"" + registry.host() + "\",state=\"closed\"} 0");
+                .contains("image_policy_registry_breaker_open{registry=\"" + registry.host() + "\",state=\"closed\"} 0")
+                .containsPattern("image_policy_registry_cache_entries\\{cache=\"tags\"\\} [1-9]")
+                .containsPattern("image_policy_registry_cache_entries\\{cache=\"images\"\\} [1-9]");
     }
 }
