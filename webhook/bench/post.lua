@@ -17,7 +17,13 @@ function delay()
   return 0
 end
 
-local non200 = 0
+-- A global, so done() (run in the main script state) can read each thread's count with thread:get().
+non200 = 0
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+
 function response(status, headers, body)
   if status ~= 200 then
     non200 = non200 + 1
@@ -26,6 +32,10 @@ end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
+  non200 = 0
+  for _, t in ipairs(threads) do
+    non200 = non200 + t:get("non200")
+  end
   io.write(string.format("RESULT rps=%.0f p50=%.3f p99=%.3f p999=%.3f requests=%d errors=%d non200=%d\n",
     summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency:percentile(99.9) / 1000, summary.requests,

@@ -7,15 +7,20 @@ public final class Reviews {
     private Reviews() {
     }
 
+    private static final String[] IMAGES = {"docker.io/library/nginx:1.25", "registry.access.redhat.com/ubi9/ubi-minimal:9.4",
+        "docker.io/envoyproxy/envoy:v1.30.1", "docker.io/library/redis:7.2", "docker.io/grafana/grafana:10.4.2"};
+
     static String containers(int n) {
+        return containers(n, i -> IMAGES[i % IMAGES.length]);
+    }
+
+    static String containers(int n, java.util.function.IntFunction<String> images) {
         StringBuilder sb = new StringBuilder();
-        String[] images = {"docker.io/library/nginx:1.25", "registry.access.redhat.com/ubi9/ubi-minimal:9.4",
-            "docker.io/envoyproxy/envoy:v1.30.1", "docker.io/library/redis:7.2", "docker.io/grafana/grafana:10.4.2"};
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"name\":\"c").append(i).append("\",\"image\":\"").append(images[i % images.length])
+            sb.append("{\"name\":\"c").append(i).append("\",\"image\":\"").append(images.apply(i))
                     .append("\",\"ports\":[{\"containerPort\":").append(8080 + i).append(",\"protocol\":\"TCP\"}],")
                     .append("\"resources\":{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},\"limits\":{\"memory\":\"256Mi\"}},")
                     .append("\"env\":[{\"name\":\"MODE\",\"value\":\"production\"}],\"imagePullPolicy\":\"IfNotPresent\"}");
@@ -24,7 +29,11 @@ public final class Reviews {
     }
 
     static String podSpec(int n) {
-        return "{\"containers\":[" + containers(n) + "],\"restartPolicy\":\"Always\",\"serviceAccountName\":\"default\","
+        return podSpec(containers(n));
+    }
+
+    static String podSpec(String containers) {
+        return "{\"containers\":[" + containers + "],\"restartPolicy\":\"Always\",\"serviceAccountName\":\"default\","
                 + "\"securityContext\":{\"runAsNonRoot\":true},\"terminationGracePeriodSeconds\":30}";
     }
 
@@ -48,7 +57,11 @@ public final class Reviews {
     }
 
     public static byte[] pod(int containers) {
-        String obj = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":" + metadata("web-5d9f7-x2x4k") + ",\"spec\":" + podSpec(containers) + "}";
+        return pod(containers, podSpec(containers));
+    }
+
+    private static byte[] pod(int containers, String spec) {
+        String obj = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":" + metadata("web-5d9f7-x2x4k") + ",\"spec\":" + spec + "}";
         return review("a1b2c3d4-0000-4000-8000-00000000000" + containers, "", "v1", "pods", "Pod", obj).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -83,5 +96,13 @@ public final class Reviews {
         java.nio.file.Files.write(dir.resolve("deployment.json"), deployment());
         java.nio.file.Files.write(dir.resolve("cronjob.json"), cronJob());
         java.nio.file.Files.write(dir.resolve("build.json"), build());
+        java.nio.file.Files.write(dir.resolve("pod-1-template.json"), podTemplate(1));
+        java.nio.file.Files.write(dir.resolve("pod-3-template.json"), podTemplate(3));
+        java.nio.file.Files.write(dir.resolve("pod-10-template.json"), podTemplate(10));
+    }
+
+    /** A pod whose images are {@code __IMAGE0__}, {@code __IMAGE1__}...: images.lua fills in other images per request. */
+    static byte[] podTemplate(int containers) {
+        return pod(containers, podSpec(containers(containers, i -> "__IMAGE" + i + "__")));
     }
 }

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Soak: the jar under sustained load at half its saturating rate for MINUTES (default 10), while its
+# policy is rewritten every 10 s, its certificate rotated every minute, and the registry it looks
+# images up in fails 5% of requests. Every pod it is sent is one the policy allows. At the end it checks:
+#   - no admission failed (no denial, no 5xx, no connection error, no timeout);
+#   - every policy rewrite and certificate rotation was picked up, and new TLS clients get the new certificate;
+#   - the heap after a full GC did not grow, and no file descriptor leaked;
+# and exits non-zero, saying which check failed, if any did.
+#
+#   webhook/bench/soak.sh [MINUTES]       (CI runs 2)
+#
+# Needs: java (JDK: jcmd), mvn, wrk, curl, python3 and docker-registry (Debian packages).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+minutes=${1:-10}
+connections=16
+hot=100   # distinct images the pods use
+
+for tool in java jcmd mvn wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install openjdk-17-jdk-headless wrk curl python3 docker-registry" >&2; exit 2; }
+done
+[ -x /usr/bin/docker-registry ] || { echo "missing /usr/bin/docker-registry: apt-get install docker-registry" >&2; exit 2; }
+jar=webhook/target/image-policy-webhook.jar
+bench=webhook/bench/target/benchmarks.jar
+if [ ! -f "$jar" ] || [ ! -f "$bench" ] || [ "${REBUILD:-0}" = 1 ]; then
+  mvn -B -q -DskipTests package
+fi
+
+work=$(mktemp -d /tmp/ipw-soak.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+log() { echo "[soak $(date -u +%H:%M:%S)] $*"; }
+# keep_alive CLASS ARGS...: a bench main that runs until its stdin closes, which happens when this script
+# exits however it exits (the pipe's write end is ours alone); the registry it starts dies with it.
+keep_alive() {
+  local fifo; fifo="$work/stdin-$1"
+  mkfifo "$fifo"
+  java -cp "$bench" "org.imagepolicy.bench.$@" <"$fifo" >/dev/null &
+  pids+=($!)
+  exec {hold}>"$fifo"
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+metrics() { curl -s "http://127.0.0.1:$health/metrics"; }
+metric() { metrics | awk -v k="$1" '!/^#/ && index($0, k) {s += $NF} END {print s + 0}'; }
+heap_after_gc() { jcmd "$webhook" GC.run >/dev/null; jcmd "$webhook" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1; }
+fds() { ls "/proc/$webhook/fd" | wc -l; }
+
+# The registry, behind a proxy that fails 5% of requests (half 500s, half connection resets).
+mkdir -p "$work/registry" "$work/tls"
+keep_alive RegistryFixture "$work/registry" "$hot" 2>"$work/registry.log"
+until [ -f "$work/registry/fixture.env" ]; do sleep 0.2; grep -q Exception "$work/registry.log" && { cat "$work/registry.log"; exit 1; }; done
+# shellcheck disable=SC1091
+. "$work/registry/fixture.env"
+
+# Two policies that both allow every pod of the soak; the soak switches between them every 10 s.
+policy() { # $1: 0 or 1
+  {
+    echo "apiVersion: image.openshift.io/v1"
+    echo "kind: ImagePolicyConfig"
+    echo "resolveImages: Required"
+    echo "executionRules:"
+    echo "- name: approved-images"
+    echo "  onResources: [{resource: pods}]"
+    echo "  matchDockerImageLabels: [{key: com.example.approved, value: \"true\"}]"
+    if [ "$1" = 1 ]; then
+      echo "- name: no-images-from-the-old-registry"
+      echo "  reject: true"
+      echo "  onResources: [{resource: pods}]"
+      echo "  matchRegistries: [old-registry.example.com]"
+    fi
+  } >"$work/policy.yaml.next"
+  mv "$work/policy.yaml.next" "$work/policy.yaml"
+}
+policy 0
+java -cp "$bench" org.imagepolicy.bench.RotateCertificate "$work/tls"
+
+port=$(free_port); health=$(free_port)
+# A 5 s tag TTL: each image's digest is refreshed from the failing registry about once every 4 s.
+java -Xms256m -Xmx256m -jar "$jar" serve --policy "$work/policy.yaml" --host 127.0.0.1 --port "$port" --health-port "$health" \
+  --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" --reload-interval 1 --tag-ttl 5s --max-stale 10m \
+  --allow-registry-address 127.0.0.1 --insecure-registry "$FLAKY" >"$work/webhook.log" 2>&1 &
+webhook=$!; pids+=($webhook)
+until curl -sf "http://127.0.0.1:$health/readyz" >/dev/null; do
+  kill -0 "$webhook" 2>/dev/null || { cat "$work/webhook.log"; exit 1; }
+  sleep 0.1
+done
+url="https://127.0.0.1:$port/validate"
+load() { # seconds rate -> RESULT line
+  env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$2" CONNECTIONS=$connections \
+    wrk -t1 -c$connections -d"$1"s --timeout 5s -s webhook/bench/images.lua "$url" 2>>"$work/wrk.err" | grep '^RESULT' || true
+}
+java -cp "$bench" org.imagepolicy.bench.Reviews "$work/reviews"
+
+# Warm-up: until every image is cached (a first lookup may meet one of the injected failures and be denied:
+# resolveImages: Required has nothing to fall back on yet). Then the saturating rate, and half of it.
+for pass in 1 2 3 4 5 6 7 8 9 10; do
+  r=$(load 3 0)
+  [ "$(field denied "$r")" = 0 ] && [ "$(metric 'cache_entries{cache="images"}')" -ge "$hot" ] && break
+done
+saturating=$(field rps "$(load 5 0)")
+rate=$(python3 -c "print(int($saturating / 2))")
+log "saturating at $saturating req/s; soaking at $rate req/s for $minutes min with pods of 3 images from $hot, registry failing 5%"
+
+wrk_start=$(date +%s)
+env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$rate" CONNECTIONS=$connections \
+  wrk -t1 -c$connections -d"$((minutes * 60))"s --timeout 5s -s webhook/bench/images.lua "$url" >"$work/soak.out" 2>>"$work/wrk.err" &
+wrk=$!; pids+=($wrk)
+
+# Baselines once the load has run a little (connections open, caches and JIT settled).
+sleep 20
+heap0=$(heap_after_gc); fds0=$(fds)
+log "baseline after 20 s: heap after GC $((heap0 / 1024)) MiB, $fds0 file descriptors"
+
+rewrites=0; rotations=0; rotation_failures=0; next_policy=10; next_rotation=30; variant=0
+while kill -0 "$wrk" 2>/dev/null; do
+  now=$(( $(date +%s) - wrk_start ))
+  if [ "$now" -ge "$next_policy" ]; then
+    variant=$((1 - variant)); policy "$variant"; rewrites=$((rewrites + 1)); next_policy=$((next_policy + 10))
+  fi
+  if [ "$now" -ge "$next_rotation" ] && [ "$now" -lt "$((minutes * 60 - 5))" ]; then
+    java -cp "$bench" org.imagepolicy.bench.RotateCertificate "$work/tls"
+    rotations=$((rotations + 1)); next_rotation=$((next_rotation + 60))
+    # A new client must get the new certificate (it trusts only the new CA) within a few reload intervals.
+    ok=false
+    for _ in $(seq 1 50); do
+      if curl -sf --cacert "$work/tls/ca.crt" -o /dev/null -H 'Content-Type: application/json' \
+          --data-binary "@$work/reviews/pod-1.json" "https://localhost:$port/validate"; then ok=true; break; fi
+      sleep 0.1
+    done
+    $ok || rotation_failures=$((rotation_failures + 1))
+    log "certificate rotated ($rotations); served to a new client: $ok"
+  fi
+  sleep 1
+done
+wait "$wrk" || true
+result=$(grep '^RESULT' "$work/soak.out" || true)
+sleep 3   # the last policy rewrite is picked up within the reload interval
+heap1=$(heap_after_gc); fds1=$(fds)
+policy_reloads=$(metric 'policy_reloads_total{result="success"}')
+policy_failures=$(metric 'policy_reloads_total{result="failure"}')
+cert_reloads=$(metric 'certificate_reloads_total{result="success"}')
+stale=$(metric 'stale_served_total')
+registry_errors=$(metrics | awk -v k="responses_total{registry=\"$FLAKY\"" '!/^#/ && index($0, k) && !/status="200"/ {s += $NF} END {print s + 0}')
+
+echo
+echo "Soak of $minutes min at $rate req/s (half of $saturating), $(nproc) cores, $(date -u +%Y-%m-%d):"
+echo "  $(field requests "$result") admissions: $(field denied "$result") denied, $(field non200 "$result") not 200, $(field errors "$result") connection errors or timeouts; p99 $(field p99 "$result") ms, p99.9 $(field p999 "$result") ms"
+echo "  registry: $registry_errors failed requests (injected), $stale digests served stale"
+echo "  policy rewritten $rewrites times, reloaded $((policy_reloads - 1)) times, $policy_failures failures; certificate rotated $rotations times, reloaded $cert_reloads"
+echo "  heap after GC $((heap0 / 1024)) MiB -> $((heap1 / 1024)) MiB; file descriptors $fds0 -> $fds1"
+
+failed=0
+check() { if eval "$2"; then echo "  ok:     $1"; else echo "  FAILED: $1"; failed=1; fi; }
+echo
+check "load ran (admissions answered)" "[ '$(field requests "$result")' -gt 0 ]"
+check "no allowable admission denied" "[ '$(field denied "$result")' = 0 ]"
+check "no 5xx or other non-200 answer" "[ '$(field non200 "$result")' = 0 ]"
+check "no connection error or timeout" "[ '$(field errors "$result")' = 0 ]"
+check "the registry really failed requests" "[ $registry_errors -gt 0 ]"
+check "every policy rewrite reloaded, none failed" "[ $((policy_reloads - 1)) -ge $rewrites ] && [ $policy_failures = 0 ]"
+check "every certificate rotation reloaded and served" "[ $cert_reloads -ge $rotations ] && [ $rotation_failures = 0 ]"
+check "heap after GC did not grow (by more than 10% or 8 MiB)" "[ $heap1 -le \$(( heap0 + (heap0 / 10 > 8192 ? heap0 / 10 : 8192) )) ]"
+# Registry connection pools (8 per registry) open and close as the proxy resets them: a leak grows past that.
+check "no file descriptor leaked (within 16)" "[ $fds1 -le $((fds0 + 16)) ]"
+if [ "$failed" != 0 ]; then
+  echo; echo "webhook log (last 40 lines):"; tail -40 "$work/webhook.log"
+  echo "wrk stderr (first 10 lines):"; head -10 "$work/wrk.err"
+fi
+exit "$failed"
