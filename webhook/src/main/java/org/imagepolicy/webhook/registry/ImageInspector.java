@@ -2,6 +2,7 @@ package org.imagepolicy.webhook.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Interner;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.util.HashMap;
@@ -16,6 +17,8 @@ import org.imagepolicy.webhook.image.ImageMetadata;
  */
 final class ImageInspector {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Weak: a string no cached image uses any more is collected like any other. */
+    private static final Interner<String> TEXT = Interner.newWeakInterner();
 
     private final RegistryClient client;
     private final String os;
@@ -90,12 +93,17 @@ final class ImageInspector {
         return strings(manifest.path("annotations"));
     }
 
+    /**
+     * Label and annotation text, one copy per distinct string: the keys are the same few dozen on every
+     * image and many values (vendor, licence, description) the same across the tags of a product. With
+     * 100,000 images cached this halves the heap the cache takes (measured with bench/run.sh).
+     */
     private static Map<String, String> strings(JsonNode object) {
         Map<String, String> out = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().isValueNode()) {
-                out.put(e.getKey(), e.getValue().asText());
+                out.put(TEXT.intern(e.getKey()), TEXT.intern(e.getValue().asText()));
             }
         }
         return out;

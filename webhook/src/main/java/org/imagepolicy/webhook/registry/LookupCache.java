@@ -145,14 +145,19 @@ final class LookupCache {
         return promise.future();
     }
 
+    /**
+     * Roughly the bytes an entry holds on its own. Label and annotation keys are the same few dozen on
+     * every image and shared (see ImageInspector), so only values count; the bound then holds about
+     * 100,000 images of twenty-odd labels in 160 MiB of weight, and far fewer of a registry's oversized ones.
+     */
     private static int weight(DigestKey k, MetaEntry e) {
-        int w = 128 + k.registryKey().length() + k.repository().length() + k.digest().length();
+        int w = 96 + k.registryKey().length() + k.repository().length() + k.digest().length();
         if (e.metadata() != null) {
-            for (Map.Entry<String, String> l : e.metadata().labels().entrySet()) {
-                w += 48 + l.getKey().length() + l.getValue().length();
+            for (String value : e.metadata().labels().values()) {
+                w += 24 + value.length();
             }
             for (Map.Entry<String, String> a : e.metadata().annotations().entrySet()) {
-                w += 48 + a.getKey().length() + a.getValue().length();
+                w += 24 + a.getKey().length() + a.getValue().length();
             }
         }
         return w;

@@ -21,7 +21,7 @@ import org.imagepolicy.webhook.metrics.RegistryMetrics;
  * the cache, one gate per registry, and a deadline that always holds.
  */
 public final class RegistryResolver implements ImageResolver {
-    private static final long METADATA_WEIGHT = 64L * 1024 * 1024;
+    private static final long METADATA_WEIGHT = 160L * 1024 * 1024;
 
     private final Vertx vertx;
     private final RegistryClient client;
