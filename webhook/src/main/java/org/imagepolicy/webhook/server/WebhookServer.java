@@ -1,6 +1,8 @@
 package org.imagepolicy.webhook.server;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -50,17 +52,11 @@ public final class WebhookServer implements AutoCloseable {
         ImageResolver resolver = settings.offline() ? ImageResolver.OFFLINE
                 : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout());
         DecisionLog decisionLog = new DecisionLog();
-        List<Future<HttpServer>> listening = new ArrayList<>();
-        for (int i = 0; i < settings.instances(); i++) {
-            // Each server gets its own event loop; Vert.x spreads connections across servers on one port.
-            ConnectionGuard guard = new ConnectionGuard(vertx, ConnectionGuard.QUIET_MILLIS);
-            HttpServer server = vertx.createHttpServer(admissionOptions())
-                    .connectionHandler(guard)
-                    .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog, inFlight,
-                            guard));
-            admissionServers.add(server);
-            listening.add(server.listen());
-        }
+        List<Future<?>> listening = new ArrayList<>();
+        // Servers created from one thread share that thread's context, hence one event loop, however many
+        // there are; a verticle instance each is what gives each server an event loop of its own.
+        listening.add(vertx.deployVerticle(() -> admissionVerticle(resolver, decisionLog),
+                new DeploymentOptions().setInstances(settings.instances())));
         healthServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.healthPort()))
                 .requestHandler(new HealthHandler(() -> ready && !stopping, metrics));
         listening.add(healthServer.listen());
@@ -73,6 +69,22 @@ public final class WebhookServer implements AutoCloseable {
                 + settings.host() + ":" + healthPort() + " (/healthz, /readyz, /metrics)"
                 + "; TLS by " + (io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "the JDK")
                 + (settings.offline() ? "; offline: registry lookups fail with \"offline\"" : ""));
+    }
+
+    /** One admission server on the event loop of the verticle instance that starts it; Vert.x spreads connections across them. */
+    private VerticleBase admissionVerticle(ImageResolver resolver, DecisionLog decisionLog) {
+        return new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                ConnectionGuard guard = new ConnectionGuard(vertx, ConnectionGuard.QUIET_MILLIS);
+                HttpServer server = vertx.createHttpServer(admissionOptions())
+                        .connectionHandler(guard)
+                        .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog,
+                                inFlight, guard));
+                admissionServers.add(server);
+                return server.listen();
+            }
+        };
     }
 
     private HttpServerOptions admissionOptions() {
