@@ -19,7 +19,8 @@ import org.imagepolicy.webhook.policy.Resources;
 
 /**
  * Reads AdmissionReview requests ({@code admission.k8s.io/v1} and {@code v1beta1}) and writes the
- * response in the same version. Decoding builds one Jackson tree; encoding streams straight to bytes.
+ * response in the same version. Decoding builds one Jackson tree of the fields a decision reads; encoding
+ * streams straight to bytes.
  */
 public final class AdmissionReviewCodec {
     public static final String V1 = "admission.k8s.io/v1";
@@ -32,16 +33,17 @@ public final class AdmissionReviewCodec {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
             .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+    private static final FilteredTree TREE = new FilteredTree(MAPPER);
 
     private AdmissionReviewCodec() {
     }
 
     public static AdmissionInput decode(byte[] body) throws BadReviewException {
         JsonNode review;
-        try (JsonParser parser = new FilteringParserDelegate(FACTORY.createParser(body), DecisionFields.INSTANCE,
-                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
-            review = MAPPER.readTree(parser);
-            if (review != null && parser.nextToken() != null) {
+        try (JsonParser parser = FACTORY.createParser(body)) {
+            review = TREE.readRoot(parser, DecisionFields.INSTANCE);
+            // Whatever follows is looked at lazily, as before: the first kept token is enough to refuse.
+            if (review != null && afterRoot(parser).nextToken() != null) {
                 throw new BadReviewException("the body has more after the AdmissionReview");
             }
         } catch (JsonProcessingException e) {
@@ -51,6 +53,10 @@ public final class AdmissionReviewCodec {
             throw new BadReviewException("the body could not be read: " + e.getMessage());
         }
         return decode(review);
+    }
+
+    private static JsonParser afterRoot(JsonParser parser) {
+        return new FilteringParserDelegate(parser, DecisionFields.INSTANCE, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true);
     }
 
     public static AdmissionInput decode(JsonNode review) throws BadReviewException {
