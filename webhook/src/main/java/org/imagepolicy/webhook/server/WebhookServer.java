@@ -6,7 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public final class WebhookServer implements AutoCloseable {
         });
     }
 
-    private void updateCertificate(PemKeyCertOptions options) {
+    private void updateCertificate(KeyCertOptions options) {
         ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(options)
                 .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
                 .setUseAlpn(true);
