@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -46,9 +48,24 @@ public final class WebhookServer implements AutoCloseable {
 
     /** Loads policy and certificate, then listens. A policy error is thrown before anything listens. */
     public void start() throws PolicyException, IOException, InterruptedException {
-        policy.load();
-        tls = TlsState.open(settings, metrics);
-        vertx = Vertx.vertx();
+        // Vert.x and BoringSSL take a few hundred milliseconds to load and need neither the policy nor the
+        // certificate, so they load on another core meanwhile.
+        CompletableFuture<Vertx> booting = CompletableFuture.supplyAsync(() -> {
+            io.vertx.core.net.OpenSSLEngineOptions.isAvailable();
+            return Vertx.vertx();
+        });
+        try {
+            policy.load();
+            tls = TlsState.open(settings, metrics);
+        } catch (PolicyException | IOException | RuntimeException e) {
+            booting.thenAccept(Vertx::close);
+            throw e;
+        }
+        try {
+            vertx = booting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         ImageResolver resolver = settings.offline() ? ImageResolver.OFFLINE
                 : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout());
         DecisionLog decisionLog = new DecisionLog();
