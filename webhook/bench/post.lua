@@ -17,8 +17,8 @@ function delay()
   return 0
 end
 
--- A global, so done() (run in the main script state) can read each thread's count with thread:get().
-non200 = 0
+-- Globals, so done() (run in the main script state) can read each thread's counts with thread:get().
+non200, denied, warned = 0, 0, 0
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)
@@ -27,17 +27,23 @@ end
 function response(status, headers, body)
   if status ~= 200 then
     non200 = non200 + 1
+  elseif body:find('"allowed":false', 1, true) then
+    denied = denied + 1
+  elseif body:find('"warnings"', 1, true) then
+    warned = warned + 1
   end
 end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
-  non200 = 0
+  non200, denied, warned = 0, 0, 0
   for _, t in ipairs(threads) do
     non200 = non200 + t:get("non200")
+    denied = denied + t:get("denied")
+    warned = warned + t:get("warned")
   end
-  io.write(string.format("RESULT rps=%.0f p50=%.3f p99=%.3f p999=%.3f requests=%d errors=%d non200=%d\n",
+  io.write(string.format("RESULT rps=%.0f p50=%.3f p99=%.3f p999=%.3f requests=%d errors=%d non200=%d denied=%d warned=%d\n",
     summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency:percentile(99.9) / 1000, summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status, non200))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status, non200, denied, warned))
 end
