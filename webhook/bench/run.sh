@@ -36,17 +36,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 say() { echo "$*" >&2; }
-# keep_alive CLASS ARGS...: a bench main that runs until its stdin closes, which happens when this script
-# exits however it exits (the pipe's write end is ours alone); the registry it starts dies with it.
-keep_alive() {
-  local fifo; fifo="$work/stdin-$1"
-  mkfifo "$fifo"
-  java -cp "$bench" "org.imagepolicy.bench.$@" <"$fifo" >/dev/null &
-  pids+=($!)
-  exec {hold}>"$fifo"
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+# shellcheck source=webhook/bench/common.sh
+. webhook/bench/common.sh
 ratio() { python3 -c "print(f'{$1/$2:.0%}')"; }
 
 # serve NAME HEAP ARGS...: starts the jar, waits for /readyz, sets $port $health and ${ready_ms}.
@@ -67,19 +58,19 @@ serve() {
 post() {
   REVIEW="$2" RATE="$3" CONNECTIONS=$connections wrk -t1 -c$connections -d"${4:-$seconds}"s -s webhook/bench/post.lua "$1" 2>&1 | grep '^RESULT' || true
 }
-# vary URL SECONDS VAR=VALUE...: images.lua with its settings -> RESULT line
+# vary URL SECONDS VAR=VALUE...: post.lua with its settings -> RESULT line
 vary() {
   local url=$1 secs=$2; shift 2
   env REVIEW="$work/reviews/pod-1-template.json" CONNECTIONS=$connections "$@" \
-    wrk -t1 -c$connections -d"$secs"s --timeout 10s -s webhook/bench/images.lua "$url" 2>"$work/wrk.err" | grep '^RESULT' || true
+    wrk -t1 -c$connections -d"$secs"s --timeout 10s -s webhook/bench/post.lua "$url" 2>"$work/wrk.err" | grep '^RESULT' || true
 }
-# until URL LIMIT VAR=VALUE...: images.lua until LIMIT admissions are answered, then wrk is stopped (SIGINT ends
+# until URL LIMIT VAR=VALUE...: post.lua until LIMIT admissions are answered, then wrk is stopped (SIGINT ends
 # its run early and it still reports), so req/s is over the time the run really took.
 until_answered() {
   local url=$1 limit=$2; shift 2
   local before; before=$(metric "$health" image_policy_admission_requests_total)
   env REVIEW="$work/reviews/pod-1-template.json" CONNECTIONS=$connections LIMIT="$limit" "$@" \
-    wrk -t1 -c$connections -d600s --timeout 10s -s webhook/bench/images.lua "$url" >"$work/wrk.out" 2>"$work/wrk.err" &
+    wrk -t1 -c$connections -d600s --timeout 10s -s webhook/bench/post.lua "$url" >"$work/wrk.out" 2>"$work/wrk.err" &
   local wrk_pid=$!
   while kill -0 "$wrk_pid" 2>/dev/null && [ $(( $(metric "$health" image_policy_admission_requests_total) - before )) -lt "$limit" ]; do
     sleep 0.1
@@ -88,7 +79,6 @@ until_answered() {
   wait "$wrk_pid" || true
   grep '^RESULT' "$work/wrk.out" || true
 }
-metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v k="$2" '!/^#/ && index($0, k) {s += $NF} END {print s + 0}'; }
 
 java -cp "$bench" org.imagepolicy.bench.Reviews "$work/reviews"
 scenarios=(pod-1 pod-3 pod-10 deployment cronjob build)
@@ -180,7 +170,7 @@ row() { # name result registry-note
 }
 
 # Warm label checks, compared with nginx's answer (the same bytes): one image, so the body is fixed like
-# nginx's and the generator costs the same on both sides (images.lua's per-request body costs wrk CPU).
+# nginx's and the generator costs the same on both sides (post.lua's per-request body costs wrk CPU).
 sed "s#__IMAGE0__#$REGISTRY/bench/app-0:v1#" "$work/reviews/pod-1-template.json" >"$work/reviews/pod-1-labels.json"
 post "$url" "$work/reviews/pod-1-labels.json" 0 5 >/dev/null   # JIT warm-up
 r=$(post "$url" "$work/reviews/pod-1-labels.json" 0)

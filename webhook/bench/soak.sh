@@ -31,19 +31,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 log() { echo "[soak $(date -u +%H:%M:%S)] $*"; }
-# keep_alive CLASS ARGS...: a bench main that runs until its stdin closes, which happens when this script
-# exits however it exits (the pipe's write end is ours alone); the registry it starts dies with it.
-keep_alive() {
-  local fifo; fifo="$work/stdin-$1"
-  mkfifo "$fifo"
-  java -cp "$bench" "org.imagepolicy.bench.$@" <"$fifo" >/dev/null &
-  pids+=($!)
-  exec {hold}>"$fifo"
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+# shellcheck source=webhook/bench/common.sh
+. webhook/bench/common.sh
 metrics() { curl -s "http://127.0.0.1:$health/metrics"; }
-metric() { metrics | awk -v k="$1" '!/^#/ && index($0, k) {s += $NF} END {print s + 0}'; }
 heap_after_gc() { jcmd "$webhook" GC.run >/dev/null; jcmd "$webhook" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1; }
 fds() { ls "/proc/$webhook/fd" | wc -l; }
 
@@ -89,7 +79,7 @@ done
 url="https://127.0.0.1:$port/validate"
 load() { # seconds rate -> RESULT line
   env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$2" CONNECTIONS=$connections \
-    wrk -t1 -c$connections -d"$1"s --timeout 5s -s webhook/bench/images.lua "$url" 2>>"$work/wrk.err" | grep '^RESULT' || true
+    wrk -t1 -c$connections -d"$1"s --timeout 5s -s webhook/bench/post.lua "$url" 2>>"$work/wrk.err" | grep '^RESULT' || true
 }
 java -cp "$bench" org.imagepolicy.bench.Reviews "$work/reviews"
 
@@ -97,7 +87,7 @@ java -cp "$bench" org.imagepolicy.bench.Reviews "$work/reviews"
 # resolveImages: Required has nothing to fall back on yet). Then the saturating rate, and half of it.
 for pass in 1 2 3 4 5 6 7 8 9 10; do
   r=$(load 3 0)
-  [ "$(field denied "$r")" = 0 ] && [ "$(metric 'cache_entries{cache="images"}')" -ge "$hot" ] && break
+  [ "$(field denied "$r")" = 0 ] && [ "$(metric "$health" 'cache_entries{cache="images"}')" -ge "$hot" ] && break
 done
 saturating=$(field rps "$(load 5 0)")
 rate=$(python3 -c "print(int($saturating / 2))")
@@ -105,7 +95,7 @@ log "saturating at $saturating req/s; soaking at $rate req/s for $minutes min wi
 
 wrk_start=$(date +%s)
 env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$rate" CONNECTIONS=$connections \
-  wrk -t1 -c$connections -d"$((minutes * 60))"s --timeout 5s -s webhook/bench/images.lua "$url" >"$work/soak.out" 2>>"$work/wrk.err" &
+  wrk -t1 -c$connections -d"$((minutes * 60))"s --timeout 5s -s webhook/bench/post.lua "$url" >"$work/soak.out" 2>>"$work/wrk.err" &
 wrk=$!; pids+=($wrk)
 
 # Baselines once the load has run a little (connections open, caches and JIT settled).
@@ -138,10 +128,10 @@ wait "$wrk" || true
 result=$(grep '^RESULT' "$work/soak.out" || true)
 sleep 3   # the last policy rewrite is picked up within the reload interval
 heap1=$(heap_after_gc); fds1=$(fds)
-policy_reloads=$(metric 'policy_reloads_total{result="success"}')
-policy_failures=$(metric 'policy_reloads_total{result="failure"}')
-cert_reloads=$(metric 'certificate_reloads_total{result="success"}')
-stale=$(metric 'stale_served_total')
+policy_reloads=$(metric "$health" 'policy_reloads_total{result="success"}')
+policy_failures=$(metric "$health" 'policy_reloads_total{result="failure"}')
+cert_reloads=$(metric "$health" 'certificate_reloads_total{result="success"}')
+stale=$(metric "$health" 'stale_served_total')
 registry_errors=$(metrics | awk -v k="responses_total{registry=\"$FLAKY\"" '!/^#/ && index($0, k) && !/status="200"/ {s += $NF} END {print s + 0}')
 
 echo

@@ -1,0 +1,19 @@
+# Shell helpers shared by run.sh and soak.sh (sourced, after $work and $bench are set and a pids array exists).
+
+# keep_alive CLASS ARGS...: a bench main that runs until its stdin closes, which happens when the sourcing
+# script exits however it exits (the pipe's write end is its alone); the registry such a main starts dies with it.
+keep_alive() {
+  local fifo; fifo="$work/stdin-$1"
+  mkfifo "$fifo"
+  java -cp "$bench" "org.imagepolicy.bench.$@" <"$fifo" >/dev/null &
+  pids+=($!)
+  exec {hold}>"$fifo"
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# field NAME RESULT-LINE: one value of post.lua's RESULT line.
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# metric HEALTH-PORT TEXT: the sum of the webhook's metric samples whose line contains TEXT.
+metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v k="$2" '!/^#/ && index($0, k) {s += $NF} END {print s + 0}'; }
