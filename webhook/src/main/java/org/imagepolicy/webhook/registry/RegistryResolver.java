@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +31,7 @@ public final class RegistryResolver implements ImageResolver {
     private final LookupCache cache;
     private final RegistryMetrics metrics;
     private final long lookupNanos;
-    private final Map<String, RegistryGate> gates = new ConcurrentHashMap<>();
+    private final Map<String, Registry> registries = new ConcurrentHashMap<>();
 
     private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos) {
         this.vertx = vertx;
@@ -58,6 +60,21 @@ public final class RegistryResolver implements ImageResolver {
 
     @Override
     public Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, long deadlineNanos) {
+        List<Future<Resolution>> pending = new ArrayList<>(lookups.size());
+        boolean allAnswered = true;
+        for (ImageLookup l : lookups) {
+            Future<Resolution> f = one(l);
+            pending.add(f);
+            allAnswered &= f.isComplete();
+        }
+        if (allAnswered) {
+            // The usual case, everything from the cache: no deadline timer to set and cancel, no waiting.
+            Map<ImageLookup, Resolution> results = new HashMap<>();
+            for (int i = 0; i < lookups.size(); i++) {
+                results.putIfAbsent(lookups.get(i), pending.get(i).result());
+            }
+            return Future.succeededFuture(results);
+        }
         Map<ImageLookup, Resolution> results = new ConcurrentHashMap<>();
         Promise<Map<ImageLookup, Resolution>> all = Promise.promise();
         int[] remaining = {lookups.size()};
@@ -69,8 +86,9 @@ public final class RegistryResolver implements ImageResolver {
             }
             all.tryComplete(Map.copyOf(results));
         });
-        for (ImageLookup l : lookups) {
-            one(l).onComplete(done -> {
+        for (int i = 0; i < lookups.size(); i++) {
+            ImageLookup l = lookups.get(i);
+            pending.get(i).onComplete(done -> {
                 results.putIfAbsent(l, done.result());
                 synchronized (remaining) {
                     if (--remaining[0] == 0) {
@@ -89,42 +107,52 @@ public final class RegistryResolver implements ImageResolver {
             return Future.succeededFuture(new Resolution.Failed("\"" + l.reference() + "\" names no registry, so it cannot be looked up;"
                     + " write the registry (docker.io/...) or set defaultRegistry in the policy"));
         }
-        String key = l.registryKey().toLowerCase(Locale.ROOT);
-        RegistryMetrics.Registry stats = metrics.registry(key);
-        RegistryGate gate = gates.computeIfAbsent(key, k -> {
-            RegistryGate g = new RegistryGate(k, System::nanoTime);
-            stats.breaker(() -> g.state().name().toLowerCase(Locale.ROOT));
-            return g;
-        });
-        LookupCache.Statistics counters = new LookupCache.Statistics() {
-            @Override
-            public void hit() {
-                stats.hit();
-            }
-
-            @Override
-            public void miss() {
-                stats.miss();
-            }
-
-            @Override
-            public void coalesced() {
-                stats.coalesced();
-            }
-
-            @Override
-            public void stale() {
-                stats.stale();
-            }
-        };
+        // toLowerCase returns the string itself when it is lower case already, as registry names nearly always are.
+        Registry registry = registries.computeIfAbsent(l.registryKey().toLowerCase(Locale.ROOT), Registry::new);
+        String key = registry.key;
+        RegistryGate gate = registry.gate;
         Future<LookupCache.Digest> digest = l.digest() != null
                 ? Future.succeededFuture(new LookupCache.Digest(l.digest(), null))
                 : cache.digest(new LookupCache.TagKey(key, l.repository(), l.tag()),
-                        () -> gate.call(() -> client.digestOf(key, l.repository(), l.tag(), System.nanoTime() + lookupNanos)), counters);
+                        () -> gate.call(() -> client.digestOf(key, l.repository(), l.tag(), System.nanoTime() + lookupNanos)), registry);
         return digest.compose(d -> cache.metadata(new LookupCache.DigestKey(key, l.repository(), d.value()),
-                        () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(), System.nanoTime() + lookupNanos)), counters)
+                        () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(), System.nanoTime() + lookupNanos)), registry)
                         .map(m -> (Resolution) new Resolution.Resolved(m, false, d.staleness())))
                 .recover(e -> Future.succeededFuture(new Resolution.Failed(describe(l, e))));
+    }
+
+    /** A registry's gate and cache counters, made once per registry, not per lookup. */
+    private final class Registry implements LookupCache.Statistics {
+        final String key;
+        final RegistryGate gate;
+        final RegistryMetrics.Registry stats;
+
+        Registry(String key) {
+            this.key = key;
+            this.stats = metrics.registry(key);
+            this.gate = new RegistryGate(key, System::nanoTime);
+            stats.breaker(() -> gate.state().name().toLowerCase(Locale.ROOT));
+        }
+
+        @Override
+        public void hit() {
+            stats.hit();
+        }
+
+        @Override
+        public void miss() {
+            stats.miss();
+        }
+
+        @Override
+        public void coalesced() {
+            stats.coalesced();
+        }
+
+        @Override
+        public void stale() {
+            stats.stale();
+        }
     }
 
     private static String describe(ImageLookup l, Throwable e) {
