@@ -14,9 +14,10 @@ cd "$(dirname "$0")/../.."
 
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
-seconds=$($quick && echo 4 || echo 20)
+seconds=$($quick && echo 3 || echo 20)
 warm=$($quick && echo 1 || echo 5)
-images=$($quick && echo 250 || echo 1000)      # pushed to the local registry; each cold lookup uses a new one
+first_warm=$($quick && echo 3 || echo 15)     # the JIT, before anything is measured: C2 needs ~20 s of load here
+images=$($quick && echo 150 || echo 1000)      # pushed to the local registry; each cold lookup uses a new one
 slow_cold=$($quick && echo 48 || echo 160)     # cold admissions through the 200 ms registry
 connections=16
 
@@ -108,7 +109,7 @@ nginx -c "$work/nginx/nginx.conf" -p "$work/nginx"
 pids+=($(cat "$work/nginx/nginx.pid"))
 
 # Warm both servers up (the JIT, TLS session machinery) before anything is measured.
-post "https://127.0.0.1:$offline_port/validate" "$work/reviews/pod-3.json" 0 5 >/dev/null
+post "https://127.0.0.1:$offline_port/validate" "$work/reviews/pod-3.json" 0 "$first_warm" >/dev/null
 for s in "${scenarios[@]}"; do
   post "https://127.0.0.1:$offline_port/validate" "$work/reviews/$s.json" 0 "$warm" >/dev/null
   post "https://127.0.0.1:$nginx_port/$s" "$work/reviews/$s.json" 0 "$warm" >/dev/null
@@ -172,7 +173,7 @@ row() { # name result registry-note
 # Warm label checks, compared with nginx's answer (the same bytes): one image, so the body is fixed like
 # nginx's and the generator costs the same on both sides (post.lua's per-request body costs wrk CPU).
 sed "s#__IMAGE0__#$REGISTRY/bench/app-0:v1#" "$work/reviews/pod-1-template.json" >"$work/reviews/pod-1-labels.json"
-post "$url" "$work/reviews/pod-1-labels.json" 0 5 >/dev/null   # JIT warm-up
+post "$url" "$work/reviews/pod-1-labels.json" 0 "$first_warm" >/dev/null   # JIT warm-up
 r=$(post "$url" "$work/reviews/pod-1-labels.json" 0)
 n=$(post "https://127.0.0.1:$nginx_port/pod-1" "$work/reviews/pod-1.json" 0)   # the same answer, byte for byte
 ratios+=("$(python3 -c "print($(field rps "$r")/$(field rps "$n"))")")
