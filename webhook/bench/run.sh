@@ -18,7 +18,7 @@ seconds=$($quick && echo 3 || echo 20)
 warm=$($quick && echo 1 || echo 5)
 first_warm=$($quick && echo 3 || echo 15)     # the JIT, before anything is measured: C2 needs ~20 s of load here
 images=$($quick && echo 150 || echo 1000)      # pushed to the local registry; each cold lookup uses a new one
-slow_cold=$($quick && echo 48 || echo 160)     # cold admissions through the 200 ms registry
+slow_cold=$($quick && echo 32 || echo 160)     # cold admissions through the 200 ms registry
 connections=16
 
 for tool in java mvn wrk nginx curl python3; do
@@ -112,7 +112,7 @@ pids+=($(cat "$work/nginx/nginx.pid"))
 post "https://127.0.0.1:$offline_port/validate" "$work/reviews/pod-3.json" 0 "$first_warm" >/dev/null
 for s in "${scenarios[@]}"; do
   post "https://127.0.0.1:$offline_port/validate" "$work/reviews/$s.json" 0 "$warm" >/dev/null
-  post "https://127.0.0.1:$nginx_port/$s" "$work/reviews/$s.json" 0 "$warm" >/dev/null
+  $quick || post "https://127.0.0.1:$nginx_port/$s" "$work/reviews/$s.json" 0 "$warm" >/dev/null   # nginx has no JIT to warm
 done
 
 echo "image-policy-webhook load benchmark, $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
