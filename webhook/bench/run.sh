@@ -237,7 +237,11 @@ fi
 
 ### The targets of the benchmark issue, each met or missed by how much.
 echo
-echo "Targets:"
+if $quick; then
+  echo "Targets (--quick: 3 s runs on a JIT warmed for 3 s, the label rule's server hardly at all; judge targets on the full run):"
+else
+  echo "Targets:"
+fi
 python3 - "$offline_ready_ms" "${heap_mib:-}" "${jmh_us:-}" "${ratios[*]}" "${half_p99s[*]}" <<'PY'
 import sys
 ready, heap, jmh, ratios, p99s = sys.argv[1:6]
