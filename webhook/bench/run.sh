@@ -21,24 +21,16 @@ images=$($quick && echo 150 || echo 1000)      # pushed to the local registry; e
 slow_cold=$($quick && echo 32 || echo 160)     # cold admissions through the 200 ms registry
 connections=16
 
-for tool in java mvn wrk nginx curl python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install wrk nginx-light docker-registry (and Java 17, Maven)" >&2; exit 2; }
-done
-[ -x /usr/bin/docker-registry ] || { echo "missing /usr/bin/docker-registry: apt-get install docker-registry" >&2; exit 2; }
-
-jar=webhook/target/image-policy-webhook.jar
-bench=webhook/bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ ! -f "$bench" ] || [ "${REBUILD:-0}" = 1 ]; then   # REBUILD=1 after changing code
-  mvn -B -q -DskipTests package
-fi
+# shellcheck source=webhook/bench/common.sh
+. webhook/bench/common.sh
+require "apt-get install wrk nginx-light docker-registry (and Java 17, Maven)" java mvn wrk nginx curl python3
+ensure_jars
 
 work=$(mktemp -d /tmp/ipw-bench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 say() { echo "$*" >&2; }
-# shellcheck source=webhook/bench/common.sh
-. webhook/bench/common.sh
 ratio() { python3 -c "print(f'{$1/$2:.0%}')"; }
 
 # serve NAME HEAP ARGS...: starts the jar, waits for /readyz, sets $port $health and ${ready_ms}.

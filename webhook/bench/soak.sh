@@ -16,23 +16,16 @@ minutes=${1:-10}
 connections=16
 hot=100   # distinct images the pods use
 
-for tool in java jcmd mvn wrk curl python3; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install openjdk-17-jdk-headless wrk curl python3 docker-registry" >&2; exit 2; }
-done
-[ -x /usr/bin/docker-registry ] || { echo "missing /usr/bin/docker-registry: apt-get install docker-registry" >&2; exit 2; }
-jar=webhook/target/image-policy-webhook.jar
-bench=webhook/bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ ! -f "$bench" ] || [ "${REBUILD:-0}" = 1 ]; then
-  mvn -B -q -DskipTests package
-fi
+# shellcheck source=webhook/bench/common.sh
+. webhook/bench/common.sh
+require "apt-get install openjdk-17-jdk-headless wrk curl python3 docker-registry" java jcmd mvn wrk curl python3
+ensure_jars
 
 work=$(mktemp -d /tmp/ipw-soak.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 log() { echo "[soak $(date -u +%H:%M:%S)] $*"; }
-# shellcheck source=webhook/bench/common.sh
-. webhook/bench/common.sh
 metrics() { curl -s "http://127.0.0.1:$health/metrics"; }
 heap_after_gc() { jcmd "$webhook" GC.run >/dev/null; jcmd "$webhook" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1; }
 fds() { ls "/proc/$webhook/fd" | wc -l; }
