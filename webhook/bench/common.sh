@@ -1,4 +1,12 @@
-# Shell helpers shared by run.sh and soak.sh, sourced from the project root; keep_alive needs $work and a pids array.
+# Shell helpers shared by run.sh and soak.sh, sourced from the project root.
+
+# workspace PREFIX: a scratch directory ($work), and the processes started into $pids stopped on exit.
+workspace() {
+  work=$(mktemp -d "/tmp/$1.XXXXXX")
+  pids=()
+  trap stop_all EXIT
+}
+stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 
 # keep_alive CLASS ARGS...: a bench main that runs until its stdin closes, which happens when the sourcing
 # script exits however it exits (the pipe's write end is its alone); the registry such a main starts dies with it.

@@ -26,10 +26,7 @@ connections=16
 require "apt-get install wrk nginx-light docker-registry (and Java 17, Maven)" java mvn wrk nginx curl python3
 ensure_jars
 
-work=$(mktemp -d /tmp/ipw-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+workspace ipw-bench
 say() { echo "$*" >&2; }
 ratio() { python3 -c "print(f'{$1/$2:.0%}')"; }
 

@@ -21,10 +21,7 @@ hot=100   # distinct images the pods use
 require "apt-get install openjdk-17-jdk-headless wrk curl python3 docker-registry" java jcmd mvn wrk curl python3
 ensure_jars
 
-work=$(mktemp -d /tmp/ipw-soak.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+workspace ipw-soak
 log() { echo "[soak $(date -u +%H:%M:%S)] $*"; }
 metrics() { curl -s "http://127.0.0.1:$health/metrics"; }
 heap_after_gc() { jcmd "$webhook" GC.run >/dev/null; jcmd "$webhook" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1; }
