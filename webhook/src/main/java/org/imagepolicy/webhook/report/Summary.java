@@ -1,0 +1,19 @@
+package org.imagepolicy.webhook.report;
+
+import java.util.Map;
+
+/**
+ * The run's counts. They add up: every document read is exactly one of judged, without images,
+ * unsupported or a problem; every file is read or failed.
+ *
+ * @param filesRead           files that parsed (all or some of their documents)
+ * @param filesFailed         files that did not parse at all
+ * @param objectsJudged       supported objects that carry at least one image reference
+ * @param objectsWithoutImages supported objects with no image reference
+ * @param objectsUnsupported  objects of kinds the webhook does not judge
+ * @param references          reference count per outcome (every outcome present, zero when none)
+ * @param imagesResolved      distinct registry lookups the run made (cache hits not counted)
+ */
+public record Summary(int filesRead, int filesFailed, int objectsJudged, int objectsWithoutImages, int objectsUnsupported,
+        Map<Outcome, Integer> references, int imagesResolved, long elapsedMillis) {
+}
