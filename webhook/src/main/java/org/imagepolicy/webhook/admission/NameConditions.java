@@ -15,27 +15,42 @@ final class NameConditions {
     }
 
     static boolean hold(ExecutionRule rule, PlannedReference p, boolean integrated) {
+        return hold(rule, p.reference() != null, p.registryKey(), p.repository(), integrated);
+    }
+
+    /**
+     * A pattern without a port covers every port where a match leads to a denial (a deny rule, or an
+     * inverted allow rule) and only the default port where it leads to admission, so the unwritten port
+     * is always read the safe way.
+     */
+    static boolean hold(ExecutionRule rule, boolean named, String registryKey, String repository, boolean integrated) {
         if (rule.matchIntegratedRegistry() && !integrated) {
             return false;
         }
-        if (!rule.matchRegistries().isEmpty() && (p.reference() == null || !anyHost(rule.matchRegistries(), p.registryKey()))) {
+        boolean anyPort = rule.reject() != rule.invertMatch();
+        if (!rule.matchRegistries().isEmpty() && (!named || !anyHost(rule.matchRegistries(), registryKey, anyPort))) {
             return false;
         }
-        return rule.matchRepositories().isEmpty() || anyRepository(rule.matchRepositories(), p.repository());
+        return rule.matchRepositories().isEmpty() || anyRepository(rule.matchRepositories(), repository, anyPort);
     }
 
+    /** Exact identity, for settings such as the integrated registry's hostnames. */
     static boolean anyHost(List<HostPattern> patterns, String registryKey) {
+        return anyHost(patterns, registryKey, false);
+    }
+
+    private static boolean anyHost(List<HostPattern> patterns, String registryKey, boolean anyPort) {
         for (HostPattern p : patterns) {
-            if (p.matches(registryKey)) {
+            if (p.matches(registryKey, anyPort)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean anyRepository(List<RepositoryPattern> patterns, String repository) {
+    private static boolean anyRepository(List<RepositoryPattern> patterns, String repository, boolean anyPort) {
         for (RepositoryPattern p : patterns) {
-            if (p.matches(repository)) {
+            if (p.matches(repository, anyPort)) {
                 return true;
             }
         }

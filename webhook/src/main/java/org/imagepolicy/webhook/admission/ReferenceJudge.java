@@ -23,13 +23,17 @@ final class ReferenceJudge {
     private static final int MAX_RULES_LISTED = 5;
 
     private final ImagePolicy policy;
-    private final String defaultRegistryKey;
+    /** Where an image that names no registry may come from; judged against each when there are several. */
+    private final List<String> candidates;
+    /** The one registry an unqualified image comes from, or {@code ""} when there is none or several. */
+    private final String impliedRegistryKey;
     private final LookupPlanner planner;
 
     ReferenceJudge(ImagePolicy policy) {
         this.policy = policy;
         this.planner = new LookupPlanner(policy);
-        this.defaultRegistryKey = policy.defaultRegistry() == null ? "" : ImageReference.canonicalRegistry(policy.defaultRegistry());
+        this.candidates = policy.unqualifiedCandidates();
+        this.impliedRegistryKey = candidates.size() == 1 ? candidates.get(0) : "";
     }
 
     /** The gather step: parse, match names, and decide whether a lookup could matter. */
@@ -43,10 +47,13 @@ final class ReferenceJudge {
                 parseError = e.getMessage();
             }
         }
-        String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : defaultRegistryKey;
-        String repository = ref == null ? null : ref.canonicalRepository(defaultRegistryKey);
-        boolean integrated = !registryKey.isEmpty() && NameConditions.anyHost(policy.integratedRegistryHostnames(), registryKey);
+        String registryKey = ref == null ? "" : ref.qualified() ? ref.registryKey() : impliedRegistryKey;
+        String repository = ref == null ? null : ref.canonicalRepository(impliedRegistryKey);
+        boolean integrated = integrated(registryKey);
         PlannedReference planned = new PlannedReference(field, ref, parseError, registryKey, repository, integrated, false, false);
+        if (searchedAcrossRegistries(ref)) {
+            return planned; // no one registry to look it up in, or to pin it from
+        }
         boolean pin = mutating && planner.pinnable(planned, rr, excludedRules, update);
         boolean lookup = pin || planner.worthLookingUp(planned, rr, excludedRules);
         return lookup ? planned.withLookup(true, pin) : planned;
@@ -58,6 +65,10 @@ final class ReferenceJudge {
         ImageField field = p.field();
         if (p.parseError() != null) {
             out.add(new Violation(field, Enforcement.Deny, null, field.display() + " is not a valid image reference: " + p.parseError()));
+            return;
+        }
+        if (searchedAcrossRegistries(p.reference())) {
+            judgeEachCandidate(p, rr, excludedRules, out);
             return;
         }
         String resolutionError = null;
@@ -82,6 +93,64 @@ final class ReferenceJudge {
                 }
             }
         }
+        evaluate(p, field.display(), rr, excludedRules, metadata, integrated, resolutionError, out);
+    }
+
+    private boolean searchedAcrossRegistries(ImageReference ref) {
+        return ref != null && !ref.qualified() && candidates.size() > 1;
+    }
+
+    private boolean integrated(String registryKey) {
+        return !registryKey.isEmpty() && NameConditions.anyHost(policy.integratedRegistryHostnames(), registryKey);
+    }
+
+    /**
+     * An image that names no registry is pulled from the first search registry that has it, so it is judged
+     * as coming from each: allowed only if every candidate would be, denied if any would be. It is never
+     * looked up (which registry's image would run is the node's choice), so resolution counts as failed.
+     */
+    private void judgeEachCandidate(PlannedReference p, ResourceRules rr, Set<String> excludedRules, List<Violation> out) {
+        ImageField field = p.field();
+        ImageReference ref = p.reference();
+        String resolutionError = null;
+        if (rr.requestsResolution()) {
+            resolutionError = "it names no registry, and nodes may pull it from any of " + String.join(", ", candidates)
+                    + " (unqualifiedSearchRegistries), so it cannot be resolved to one image; write the registry, as in "
+                    + ref.canonicalRepository(candidates.get(0)) + (ref.digest() != null ? "@" + ref.digest() : ref.tag() != null ? ":" + ref.tag() : "");
+            if (policy.resolveImages().failOnResolutionFailure()) {
+                out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
+                        + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
+                return;
+            }
+        }
+        int before = out.size();
+        for (String candidate : candidates) {
+            String repository = ref.canonicalRepository(candidate);
+            PlannedReference as = new PlannedReference(field, ref, null, candidate, repository, integrated(candidate), false, false);
+            String display = field.display() + " (which a node may pull from " + candidate + " as " + repository + ")";
+            List<Violation> found = new ArrayList<>(0);
+            evaluate(as, display, rr, excludedRules, null, as.integrated(), resolutionError, found);
+            for (Violation v : found) {
+                if (!alreadyFound(out, before, v.rule())) {
+                    out.add(v);
+                }
+            }
+        }
+    }
+
+    private static boolean alreadyFound(List<Violation> out, int from, String rule) {
+        for (int i = from; i < out.size(); i++) {
+            if (java.util.Objects.equals(out.get(i).rule(), rule)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The resource's execution rules against one reading of the reference. */
+    private void evaluate(PlannedReference p, String display, ResourceRules rr, Set<String> excludedRules, ImageMetadata metadata,
+            boolean integrated, String resolutionError, List<Violation> out) {
+        ImageField field = p.field();
         if (!rr.coveredByExecution()) {
             return;
         }
@@ -95,7 +164,7 @@ final class ReferenceJudge {
             }
             boolean matched = conditionHolds(rule, p, metadata, integrated) != rule.invertMatch();
             if (matched && rule.reject()) {
-                out.add(new Violation(field, rule.enforcement(), rule.name(), field.display() + " matches " + rule.describe()
+                out.add(new Violation(field, rule.enforcement(), rule.name(), display + " matches " + rule.describe()
                         + resolutionNote(resolutionError) + "; use an image this rule does not match"));
             } else if (matched) {
                 allowMatched = true;
@@ -103,7 +172,7 @@ final class ReferenceJudge {
         }
         if (!allowMatched && rr.defaultReject()) {
             out.add(new Violation(field, rr.allowEnforcement(), null,
-                    noAllowRuleReason(field, p.reference(), p.registryKey(), rr, metadata, resolutionError)));
+                    noAllowRuleReason(field, display, p.reference(), p.registryKey(), rr, metadata, resolutionError)));
         }
     }
 
@@ -138,10 +207,10 @@ final class ReferenceJudge {
         return true;
     }
 
-    private String noAllowRuleReason(ImageField field, ImageReference ref, String registryKey, ResourceRules rr,
+    private String noAllowRuleReason(ImageField field, String display, ImageReference ref, String registryKey, ResourceRules rr,
             ImageMetadata metadata, String resolutionError) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append("no allow rule for ").append(rr.resource()).append(" matched ").append(field.display()).append(" (");
+        sb.append("no allow rule for ").append(rr.resource()).append(" matched ").append(display).append(" (");
         List<String> rules = new ArrayList<>();
         for (ExecutionRule rule : rr.allowRules()) {
             if (rules.size() == MAX_RULES_LISTED) {
@@ -154,7 +223,8 @@ final class ReferenceJudge {
         boolean registryRules = rr.allowRules().stream().anyMatch(r -> !r.matchRegistries().isEmpty() || !r.matchRepositories().isEmpty());
         if (ref != null && registryKey.isEmpty() && registryRules) {
             String full = ref.path().indexOf('/') < 0 ? "docker.io/library/" + ref.raw() : "docker.io/" + ref.raw();
-            sb.append("; the image names no registry, so no registry rule can match it: write the registry, as in ").append(full);
+            sb.append("; the image names no registry, so no registry rule can match it: write the registry, as in ").append(full)
+                    .append(", or list the nodes' search registries in the policy's unqualifiedSearchRegistries");
         } else if (!field.isDockerImage() && resolutionError != null) {
             sb.append("; image stream references are judged by the image they resolve to");
         }

@@ -52,7 +52,7 @@ final class RegistryOptions {
                 registryAuth.isEmpty() ? CredentialSource.anonymous() : DockerConfigFiles.load(registryAuth));
     }
 
-    /** Registry names as the matcher compares them: lower case, Docker Hub's aliases folded. */
+    /** Registry names by identity ({@link org.imagepolicy.webhook.image.RegistryName}), as lookups name them. */
     private static Set<String> keys(String flag, List<String> hosts) {
         Set<String> keys = new HashSet<>();
         for (String h : hosts) {
@@ -65,7 +65,7 @@ final class RegistryOptions {
             if (p.wildcard()) {
                 throw new IllegalArgumentException(flag + ": name one registry, not a wildcard (" + h + ")");
             }
-            keys.add(p.port() == null ? p.host() : p.host() + ":" + p.port());
+            keys.add(p.key());
         }
         return keys;
     }

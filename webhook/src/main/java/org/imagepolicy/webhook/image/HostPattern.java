@@ -1,14 +1,21 @@
 package org.imagepolicy.webhook.image;
 
-import java.util.Locale;
-
 /**
- * A registry in a policy: {@code host[:port]} or {@code *.domain[:port]}. Hosts compare without regard to
- * case, Docker Hub's aliases are one registry, and a port must match exactly. A wildcard stands for one or
- * more whole leftmost DNS labels, so {@code *.example.com} never matches {@code example.com} or
- * {@code example.com.evil.net}.
+ * A registry in a policy: {@code host[:port]} or {@code *.domain[:port]}, compared by the registry's
+ * identity ({@link RegistryName}): hosts without regard to case, Docker Hub's names as one registry, ports
+ * as numbers, IP literals as addresses. A wildcard stands for one or more whole leftmost DNS labels, so
+ * {@code *.example.com} never matches {@code example.com} or {@code example.com.evil.net}.
+ *
+ * <p>A pattern that names a port matches that port only ({@code :443} is the default port). A pattern
+ * without a port reads safely in both directions: where a match denies, it covers the host on every port;
+ * where a match allows, only the default port. So a deny rule for {@code quay.io} stops
+ * {@code quay.io:8443/x}, and an allow rule for {@code quay.io} does not let {@code quay.io:8443/x} in.
+ *
+ * @param host canonical host (lower case, IP literals canonical, Docker Hub folded); for a wildcard, the
+ *             domain after {@code *.}
+ * @param port the port written, or {@link RegistryName#NO_PORT}
  */
-public record HostPattern(String text, String host, String port, boolean wildcard) {
+public record HostPattern(String text, String host, int port, boolean wildcard) {
 
     /** Parses a policy entry, or throws {@link IllegalArgumentException} whose message says how to fix it. */
     public static HostPattern parse(String entry) {
@@ -44,46 +51,80 @@ public record HostPattern(String text, String host, String port, boolean wildcar
                         + " as in *.example.com");
             }
         }
+        int sep = RegistryName.portSeparator(rest);
+        String host;
+        int port;
         try {
             ImageReferenceParser.checkRegistry(rest);
+            host = RegistryName.canonicalHost(sep < 0 ? rest : rest.substring(0, sep));
+            port = sep < 0 ? RegistryName.NO_PORT : RegistryName.port(rest, sep + 1);
         } catch (InvalidImageReferenceException e) {
-            throw new IllegalArgumentException("registry \"" + entry + "\" is not a valid host[:port]", e);
+            throw new IllegalArgumentException("registry \"" + entry + "\" is not a valid host[:port]: " + e.getMessage(), e);
         }
-        String canonical = ImageReference.canonicalRegistry(rest);
-        int portAt = portSeparator(canonical);
-        String host = portAt < 0 ? canonical : canonical.substring(0, portAt);
-        String port = portAt < 0 ? null : canonical.substring(portAt + 1);
-        if (wildcard && host.startsWith("[")) {
+        if (wildcard && (host.startsWith("[") || isDottedQuad(host))) {
             throw new IllegalArgumentException("registry \"" + entry + "\": a wildcard cannot precede an IP address");
         }
-        return new HostPattern(entry, host.toLowerCase(Locale.ROOT), port, wildcard);
+        return new HostPattern(entry, host, port, wildcard);
     }
 
-    /** Matches a {@link ImageReference#registryKey()}; the unqualified registry {@code ""} never matches. */
+    /** The registry's canonical key, for settings that name one registry (not wildcards). */
+    public String key() {
+        if (wildcard) {
+            throw new IllegalStateException(text + " is a wildcard, not one registry");
+        }
+        return port == RegistryName.NO_PORT || port == RegistryName.DEFAULT_PORT ? host : host + ":" + port;
+    }
+
+    /** Exact identity: the registry this pattern names, on the port it names (the default port when none). */
     public boolean matches(String registryKey) {
+        return matches(registryKey, false);
+    }
+
+    /**
+     * Matches a {@link ImageReference#registryKey()}; the unqualified registry {@code ""} never matches.
+     *
+     * @param anyPortWhenNoneWritten whether a pattern without a port covers every port (where a match denies)
+     */
+    public boolean matches(String registryKey, boolean anyPortWhenNoneWritten) {
         if (registryKey.isEmpty()) {
             return false;
         }
-        int portAt = portSeparator(registryKey);
-        int hostEnd = portAt < 0 ? registryKey.length() : portAt;
-        boolean portMatches = port == null
-                ? portAt < 0
-                : portAt >= 0 && registryKey.length() - portAt - 1 == port.length() && registryKey.startsWith(port, portAt + 1);
-        if (!portMatches) {
+        int hostEnd = RegistryName.hostLength(registryKey);
+        if (port == RegistryName.NO_PORT) {
+            if (!anyPortWhenNoneWritten && hostEnd != registryKey.length()) {
+                return false;
+            }
+        } else if (RegistryName.portOf(registryKey) != port) {
             return false;
         }
         if (!wildcard) {
             return hostEnd == host.length() && registryKey.startsWith(host);
         }
-        // "*.example.com": the host must end with ".example.com" and have at least one label before it.
-        int suffixStart = hostEnd - host.length();
-        return suffixStart >= 2 && registryKey.charAt(suffixStart - 1) == '.'
-                && registryKey.regionMatches(suffixStart, host, 0, host.length());
+        if (hostEnd == ImageReference.DOCKER_HUB.length() && registryKey.startsWith(ImageReference.DOCKER_HUB)) {
+            // Docker Hub is one registry under several names: a wildcard covering any of them covers it.
+            for (String alias : RegistryName.DOCKER_HUB_ALIASES) {
+                if (wildcardMatches(alias, alias.length())) {
+                    return true;
+                }
+            }
+        }
+        return wildcardMatches(registryKey, hostEnd);
     }
 
-    private static int portSeparator(String registry) {
-        int close = registry.lastIndexOf(']');
-        return registry.indexOf(':', close + 1);
+    /** "*.example.com": the host must end with ".example.com" and have at least one label before it. */
+    private boolean wildcardMatches(String name, int hostEnd) {
+        int suffixStart = hostEnd - host.length();
+        return suffixStart >= 2 && name.charAt(suffixStart - 1) == '.' && name.regionMatches(suffixStart, host, 0, host.length());
+    }
+
+    private static boolean isDottedQuad(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c == '.' || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.imagepolicy.webhook.image;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -31,7 +30,11 @@ public record ImageReference(String raw, String registry, String path, String ta
         return !registry.isEmpty();
     }
 
-    /** Lower-cased registry with Docker Hub's aliases folded into {@value #DOCKER_HUB}; {@code ""} when unqualified. */
+    /**
+     * The registry's identity as the runtime dials it ({@link RegistryName}): lower case, Docker Hub's names
+     * folded into {@value #DOCKER_HUB}, ports as numbers with {@code :443} dropped, IP literals canonical;
+     * {@code ""} when unqualified.
+     */
     public String registryKey() {
         return canonicalRegistry(registry);
     }
@@ -70,18 +73,9 @@ public record ImageReference(String raw, String registry, String path, String ta
         return sb.toString();
     }
 
+    /** The registry's identity, as {@link RegistryName#canonical(String)} defines it. */
     public static String canonicalRegistry(String registry) {
-        if (registry.isEmpty()) {
-            return registry;
-        }
-        String lower = registry.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "index.docker.io":
-            case "registry-1.docker.io":
-                return DOCKER_HUB;
-            default:
-                return lower;
-        }
+        return RegistryName.canonical(registry);
     }
 
     @Override

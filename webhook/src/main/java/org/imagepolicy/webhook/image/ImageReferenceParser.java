@@ -20,6 +20,7 @@ final class ImageReferenceParser {
                 throw new InvalidImageReferenceException("the image contains whitespace or control characters");
             }
         }
+        ImageIds.refuseImageId(image);
         String rest = image;
         String digest = null;
         int at = rest.indexOf('@');
@@ -38,9 +39,6 @@ final class ImageReferenceParser {
         if (rest.isEmpty()) {
             throw new InvalidImageReferenceException("the image has no repository name");
         }
-        if (rest.length() > MAX_NAME_LENGTH) {
-            throw new InvalidImageReferenceException("the repository name is longer than " + MAX_NAME_LENGTH + " characters");
-        }
         String registry = "";
         String path = rest;
         int slash = rest.indexOf('/');
@@ -49,8 +47,24 @@ final class ImageReferenceParser {
             path = rest.substring(slash + 1);
             checkRegistry(registry);
         }
+        checkLength(registry, path);
         checkPath(path);
         return new ImageReference(image, registry, path, tag, digest);
+    }
+
+    /**
+     * The current grammar (distribution/reference v0.6.0) limits the path, not the registry, to 255
+     * characters, and counts it as the normalizing parser sees it: a Docker Hub official image's path
+     * includes the {@code library/} it gains.
+     */
+    private static void checkLength(String registry, String path) {
+        int length = path.length();
+        if (path.indexOf('/') < 0 && (registry.isEmpty() || RegistryName.canonical(registry).equals(ImageReference.DOCKER_HUB))) {
+            length += "library/".length();
+        }
+        if (length > MAX_NAME_LENGTH) {
+            throw new InvalidImageReferenceException("the repository path is longer than " + MAX_NAME_LENGTH + " characters");
+        }
     }
 
     /** Docker's rule: the first component is a registry if it has a dot, a colon or capitals, or is localhost. */
@@ -67,34 +81,9 @@ final class ImageReferenceParser {
         return false;
     }
 
+    /** A registry as an image names it: a host or bracketed IPv6 address, optionally a port. */
     static void checkRegistry(String registry) {
-        String host = registry;
-        int portStart = -1;
-        if (registry.startsWith("[")) {
-            int close = registry.indexOf(']');
-            if (close < 0 || !isIpv6(registry.substring(1, close))) {
-                throw new InvalidImageReferenceException("invalid registry \"" + registry + "\": bad IPv6 address");
-            }
-            if (close + 1 < registry.length()) {
-                if (registry.charAt(close + 1) != ':') {
-                    throw new InvalidImageReferenceException("invalid registry \"" + registry + "\"");
-                }
-                portStart = close + 2;
-            }
-            host = null;
-        } else {
-            int c = registry.indexOf(':');
-            if (c >= 0) {
-                host = registry.substring(0, c);
-                portStart = c + 1;
-            }
-        }
-        if (host != null && !isHostname(host)) {
-            throw new InvalidImageReferenceException("invalid registry host \"" + registry + "\"");
-        }
-        if (portStart >= 0 && !isPort(registry, portStart)) {
-            throw new InvalidImageReferenceException("invalid registry port in \"" + registry + "\"");
-        }
+        RegistryName.check(registry);
     }
 
     static boolean isHostname(String host) {
@@ -124,33 +113,6 @@ final class ImageReferenceParser {
             }
         }
         return true;
-    }
-
-    private static boolean isIpv6(String s) {
-        if (s.isEmpty() || s.indexOf(':') < 0) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            // ASCII only: Character.digit would also take Arabic-Indic or full-width digits.
-            if (!(c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isPort(String s, int from) {
-        int len = s.length() - from;
-        if (len < 1 || len > 5) {
-            return false;
-        }
-        for (int i = from; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return Integer.parseInt(s, from, s.length(), 10) <= 65535;
     }
 
     /** Path components are {@code [a-z0-9]+} joined by one of {@code .}, {@code _}, {@code __} or a run of {@code -}. */

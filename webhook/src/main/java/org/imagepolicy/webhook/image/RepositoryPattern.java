@@ -53,7 +53,8 @@ public record RepositoryPattern(String text, HostPattern host, List<String> comp
             }
         }
         // Docker Hub's official images live under library/, so docker.io/nginx means docker.io/library/nginx.
-        if (!host.wildcard() && host.host().equals(ImageReference.DOCKER_HUB) && host.port() == null
+        if (!host.wildcard() && host.host().equals(ImageReference.DOCKER_HUB)
+                && (host.port() == RegistryName.NO_PORT || host.port() == RegistryName.DEFAULT_PORT)
                 && components.size() == 1 && !tail) {
             components.add(0, "library");
         }
@@ -63,13 +64,21 @@ public record RepositoryPattern(String text, HostPattern host, List<String> comp
         return new RepositoryPattern(entry, host, List.copyOf(components), tail);
     }
 
-    /** Matches the output of {@link ImageReference#canonicalRepository(String)}. */
+    /** Matches the output of {@link ImageReference#canonicalRepository(String)}, on the port its host names. */
     public boolean matches(String canonicalRepository) {
+        return matches(canonicalRepository, false);
+    }
+
+    /**
+     * @param anyPortWhenNoneWritten whether a host without a port covers every port (where a match denies),
+     *                               as {@link HostPattern#matches(String, boolean)}
+     */
+    public boolean matches(String canonicalRepository, boolean anyPortWhenNoneWritten) {
         if (canonicalRepository == null) {
             return false;
         }
         int slash = canonicalRepository.indexOf('/');
-        if (slash < 0 || !host.matches(canonicalRepository.substring(0, slash))) {
+        if (slash < 0 || !host.matches(canonicalRepository.substring(0, slash), anyPortWhenNoneWritten)) {
             return false;
         }
         int pos = slash + 1;

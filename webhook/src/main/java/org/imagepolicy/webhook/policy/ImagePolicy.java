@@ -9,6 +9,8 @@ import org.imagepolicy.webhook.image.HostPattern;
  * The last five fields are this project's additions to OpenShift's schema.
  *
  * @param defaultRegistry registry assumed for unqualified images, or {@code null} to leave them unqualified
+ * @param unqualifiedSearchRegistries registry keys a node may pull an unqualified image from, in order (CRI-O's
+ *        {@code unqualified-search-registries}); empty when not set
  */
 public record ImagePolicy(
         ResolutionType resolveImages,
@@ -17,9 +19,11 @@ public record ImagePolicy(
         List<HostPattern> integratedRegistryHostnames,
         String defaultRegistry,
         Set<String> exemptNamespaces,
-        boolean skipControllerOwned) {
+        boolean skipControllerOwned,
+        List<String> unqualifiedSearchRegistries) {
 
     public ImagePolicy {
+        unqualifiedSearchRegistries = List.copyOf(unqualifiedSearchRegistries);
         resolutionRules = List.copyOf(resolutionRules);
         executionRules = List.copyOf(executionRules);
         integratedRegistryHostnames = List.copyOf(integratedRegistryHostnames);
@@ -36,6 +40,17 @@ public record ImagePolicy(
         Set<String> exempt = new java.util.HashSet<>(exemptNamespaces);
         exempt.addAll(moreExempt);
         return new ImagePolicy(resolveImages, resolutionRules, executionRules, integrated, defaultRegistry, exempt,
-                skipControllerOwned);
+                skipControllerOwned, unqualifiedSearchRegistries);
+    }
+
+    /**
+     * The registries an image that names none may come from, each judged: the search registries, or
+     * {@code defaultRegistry} as the one-candidate form; empty keeps upstream's reading (no registry).
+     */
+    public List<String> unqualifiedCandidates() {
+        if (!unqualifiedSearchRegistries.isEmpty()) {
+            return unqualifiedSearchRegistries;
+        }
+        return defaultRegistry == null ? List.of() : List.of(org.imagepolicy.webhook.image.RegistryName.canonical(defaultRegistry));
     }
 }

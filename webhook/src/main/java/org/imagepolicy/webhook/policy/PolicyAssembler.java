@@ -40,6 +40,13 @@ final class PolicyAssembler {
     ImagePolicy assemble(List<PolicyFragment> fragments) {
         Setting<String> resolveImages = agree(fragments, PolicyFragment::resolveImages, "resolveImages");
         Setting<String> defaultRegistry = agree(fragments, PolicyFragment::defaultRegistry, "defaultRegistry");
+        Setting<List<String>> searchRegistries = agree(fragments, PolicyFragment::unqualifiedSearchRegistries,
+                "unqualifiedSearchRegistries");
+        if (defaultRegistry != null && searchRegistries != null) {
+            problems.error(searchRegistries.source(), searchRegistries.line(), searchRegistries.path(), "set either"
+                    + " unqualifiedSearchRegistries or defaultRegistry (" + defaultRegistry.place() + "), not both:"
+                    + " defaultRegistry: X means unqualifiedSearchRegistries: [X]");
+        }
         Setting<Boolean> skipControllerOwned = agree(fragments, PolicyFragment::skipControllerOwned, "skipControllerOwned");
         ResolutionType global = resolveImages == null ? ResolutionType.Attempt : ResolutionType.fromName(resolveImages.value());
 
@@ -59,6 +66,9 @@ final class PolicyAssembler {
         }
         checkNames(rules);
         checkMetadataNeedsResolution(global, rules);
+        if (defaultRegistry == null && searchRegistries == null) {
+            warnUnqualifiedUnjudged(rules);
+        }
 
         List<ExecutionRule> executionRules = rules.stream().map(Setting::value).toList();
         List<ResolutionRule> resolutionRules = new ArrayList<>();
@@ -75,7 +85,26 @@ final class PolicyAssembler {
         }
         return new ImagePolicy(global, resolutionRules, executionRules, integrated,
                 defaultRegistry == null ? null : defaultRegistry.value(), exempt,
-                skipControllerOwned != null && skipControllerOwned.value());
+                skipControllerOwned != null && skipControllerOwned.value(),
+                searchRegistries == null ? List.of() : searchRegistries.value());
+    }
+
+    /**
+     * Upstream matches an unqualified image against no registry, so a deny rule never stops {@code nginx:1},
+     * though the node pulls it from Docker Hub or from each of its unqualified-search registries in turn.
+     */
+    private void warnUnqualifiedUnjudged(List<Setting<ExecutionRule>> rules) {
+        for (Setting<ExecutionRule> r : rules) {
+            ExecutionRule rule = r.value();
+            if (rule.reject() && !rule.invertMatch() && (!rule.matchRegistries().isEmpty() || !rule.matchRepositories().isEmpty())) {
+                problems.warning(r.source(), r.line(), r.path(), "deny rule \"" + rule.name() + "\" never matches an image"
+                        + " that names no registry (nginx:1), yet the node pulls such images from its search registries;"
+                        + " add unqualifiedSearchRegistries: [...] listing the nodes' unqualified-search-registries"
+                        + " (docker.io for containerd; OpenShift's containerRuntimeSearchRegistries), so they are judged"
+                        + " against every registry that may serve them");
+                return;
+            }
+        }
     }
 
     /** A setting given in more than one file must say the same thing everywhere; the error names both files. */

@@ -15,6 +15,7 @@ record PolicyFragment(
         List<Setting<ExecutionRule>> executionRules,
         List<HostPattern> integratedRegistryHostnames,
         Setting<String> defaultRegistry,
+        Setting<List<String>> unqualifiedSearchRegistries,
         Set<String> exemptNamespaces,
         Setting<Boolean> skipControllerOwned) {
 

@@ -20,7 +20,7 @@ final class PolicyReader {
     private static final Set<String> API_VERSIONS = Set.of("v1", "image.openshift.io/v1");
 
     private static final List<String> CONFIG_FIELDS = List.of("kind", "apiVersion", "resolveImages", "resolutionRules",
-            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "exemptNamespaces", "skipControllerOwned");
+            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "unqualifiedSearchRegistries", "exemptNamespaces", "skipControllerOwned");
     private static final List<String> RULE_FIELDS = List.of("name", "reject", "onResources", "ignoreNamespaceOverride",
             "invertMatch", "matchIntegratedRegistry", "matchRegistries", "matchRepositories", "skipOnResolutionFailure",
             "matchDockerImageLabels", "matchImageLabels", "matchImageAnnotations", "enforcement");
@@ -154,6 +154,29 @@ final class PolicyReader {
                 }
             }
         }
+        Setting<List<String>> searchRegistries = null;
+        Located searchAt = config.field("unqualifiedSearchRegistries");
+        if (!searchAt.absent()) {
+            List<String> keys = new ArrayList<>();
+            for (Located entry : list(searchAt, "a list of registries")) {
+                String value = text(entry);
+                if (value == null) {
+                    continue;
+                }
+                try {
+                    HostPattern host = HostPattern.parse(value);
+                    if (host.wildcard()) {
+                        problems.error(entry, "unqualifiedSearchRegistries names the registries a node tries, one by one;"
+                                + " write each registry, not a wildcard");
+                    } else if (!keys.contains(host.key())) {
+                        keys.add(host.key());
+                    }
+                } catch (IllegalArgumentException e) {
+                    problems.error(entry, e.getMessage());
+                }
+            }
+            searchRegistries = Setting.at(List.copyOf(keys), searchAt);
+        }
         Set<String> exempt = new LinkedHashSet<>();
         for (Located ns : list(config.field("exemptNamespaces"), "a list of namespace names")) {
             String name = text(ns);
@@ -166,7 +189,7 @@ final class PolicyReader {
         Located skipAt = config.field("skipControllerOwned");
         Setting<Boolean> skip = skipAt.absent() ? null : Setting.at(bool(skipAt), skipAt);
         return new PolicyFragment(config.source(), resolveImages, resolutionRules, executionRules, integrated,
-                defaultRegistry, exempt, skip);
+                defaultRegistry, searchRegistries, exempt, skip);
     }
 
     private ResolutionRule readResolutionRule(Located rule) {

@@ -30,6 +30,10 @@ final class Problems {
         all.add(new PolicyProblem(at.source(), at.line(), at.path, message, PolicyProblem.Severity.WARNING));
     }
 
+    void warning(String source, int line, String path, String message) {
+        all.add(new PolicyProblem(source, line, path, message, PolicyProblem.Severity.WARNING));
+    }
+
     void addAll(List<PolicyProblem> problems) {
         all.addAll(problems);
     }

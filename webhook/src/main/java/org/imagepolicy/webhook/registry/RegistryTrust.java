@@ -22,6 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.imagepolicy.certs.CertificatePair;
 import org.imagepolicy.certs.Pem;
+import org.imagepolicy.webhook.image.InvalidImageReferenceException;
+import org.imagepolicy.webhook.image.RegistryName;
 
 /**
  * TLS settings per registry, from a docker {@code certs.d} tree: {@code DIR/<host[:port]>/*.crt} are CAs
@@ -50,11 +52,20 @@ final class RegistryTrust {
         if (certsDirectory != null) {
             try (Stream<Path> dirs = Files.list(certsDirectory)) {
                 for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                    byRegistry.put(dir.getFileName().toString().toLowerCase(Locale.ROOT), forDirectory(dir));
+                    byRegistry.put(registryKey(dir.getFileName().toString()), forDirectory(dir));
                 }
             }
         }
         return new RegistryTrust(byRegistry);
+    }
+
+    /** certs.d names a registry as the runtime does ({@code host:443} is {@code host}); a name that is none stays as it is. */
+    private static String registryKey(String directoryName) {
+        try {
+            return RegistryName.canonical(directoryName);
+        } catch (InvalidImageReferenceException e) {
+            return directoryName.toLowerCase(Locale.ROOT);
+        }
     }
 
     Set<String> registries() {

@@ -208,7 +208,7 @@ class DifferencesTest {
         "*.example.com/team/**,    r.example.com/team/x:1,         true",
         "*.example.com/team/**,    example.com/team/x:1,           false",
         "quay.io/myorg/app,        QUAY.io/myorg/app:1,            true",
-        "quay.io/myorg/app,        quay.io:443/myorg/app:1,        false",
+        "quay.io/myorg/app,        quay.io:443/myorg/app:1,        true",
         "quay.io/myorg/**,         myorg/app,                      false",
     })
     void d4_repositoryMatching(String pattern, String image, boolean expected) {

@@ -70,10 +70,17 @@ class ImageReferenceTest {
                 .hasMessageContaining(reason.strip());
     }
 
+    /** distribution/reference v0.6.0 counts the path only, as the normalizing parser sees it (library/ included). */
     @Test
-    void nameLongerThan255IsRefused() {
-        assertThatThrownBy(() -> ImageReference.parse("quay.io/" + "a".repeat(250)))
+    void pathLongerThan255IsRefusedWhateverTheRegistry() {
+        assertThat(ImageReference.parse("example.com/" + "a".repeat(255) + ":tag").path()).hasSize(255);
+        assertThat(ImageReference.parse("a-much-longer-registry-name.example.com/" + "a".repeat(255)).path()).hasSize(255);
+        assertThatThrownBy(() -> ImageReference.parse("quay.io/" + "a".repeat(256)))
                 .hasMessageContaining("longer than 255");
+        assertThat(ImageReference.parse("a".repeat(247)).path()).hasSize(247);
+        assertThatThrownBy(() -> ImageReference.parse("a".repeat(248))).as("library/ counts").hasMessageContaining("longer than 255");
+        assertThatThrownBy(() -> ImageReference.parse("docker.io/" + "a".repeat(248))).hasMessageContaining("longer than 255");
+        assertThat(ImageReference.parse("quay.io/" + "a".repeat(248)).path()).hasSize(248);
     }
 
     @ParameterizedTest

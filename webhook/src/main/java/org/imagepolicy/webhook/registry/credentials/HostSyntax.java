@@ -1,6 +1,7 @@
 package org.imagepolicy.webhook.registry.credentials;
 
 import java.util.List;
+import org.imagepolicy.webhook.image.RegistryName;
 
 /**
  * Host and port splitting and the per-label glob of the kubelet's key matching ({@code filepath.Match}).
@@ -87,10 +88,12 @@ final class HostSyntax {
         return p == pattern.length();
     }
 
+    /** The port as the runtime dials it: a number, the default {@code 443} being no port ({@code null}). */
     private static String checkedPort(String port) {
         if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
             throw new IllegalArgumentException("has a port that is not a number from 0 to 65535");
         }
-        return port;
+        int value = Integer.parseInt(port);
+        return value == RegistryName.DEFAULT_PORT ? null : Integer.toString(value);
     }
 }

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
+import org.imagepolicy.webhook.image.RegistryName;
 
 /**
  * One key of a Docker config, such as {@code quay.io}, {@code https://index.docker.io/v1/},
@@ -14,13 +14,13 @@ import java.util.Set;
  * <p>The rules are the kubelet's ({@code credentialprovider.URLsMatch}): the scheme is ignored; the host is
  * matched label by label, {@code *} standing for any run of characters within a label, and the number of
  * labels must be equal, so {@code *.example.com} covers {@code a.example.com} but neither {@code example.com}
- * nor {@code a.b.example.com}; ports must be equal, absent differing from present. One deliberate difference:
+ * nor {@code a.b.example.com}; ports must be equal, absent differing from present. Both sides are read as
+ * the registry's identity first ({@link RegistryName}: Docker Hub's names folded, {@code :443} no port,
+ * ports as numbers, IP literals canonical), so one registry is never two credential lookups. One deliberate difference:
  * the key's path must be a prefix of the repository by whole components, not by characters, so
  * {@code quay.io/org} never lends its credentials to {@code quay.io/org-evil/app}.
  */
 final class RegistryKey {
-    private static final Set<String> DOCKER_HUB_ALIASES = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
-
     /** Most path components first, then exact hosts before globs, then globs with more literal characters. */
     static final Comparator<RegistryKey> MOST_SPECIFIC_FIRST = Comparator
             .comparingInt((RegistryKey k) -> -k.path.size())
@@ -70,7 +70,7 @@ final class RegistryKey {
             throw new IllegalArgumentException("has no host");
         }
         String[] hp = HostSyntax.splitHostPort(hostPort);
-        List<String> labels = HostSyntax.checkedLabels(hp[0].toLowerCase(Locale.ROOT));
+        List<String> labels = HostSyntax.checkedLabels(RegistryName.hostIdentity(hp[0]));
         // The kubelet, like the Docker CLI, treats a leading /v1/ or /v2/ as the API version, not a repository
         // (so "https://index.docker.io/v1/" means all of Docker Hub); "/v2" without a slash stays a path.
         if (rawPath.startsWith("v1/") || rawPath.startsWith("v2/")) {
@@ -80,7 +80,7 @@ final class RegistryKey {
         if (path.stream().anyMatch(c -> c.indexOf('*') >= 0)) {
             throw new IllegalArgumentException("has a wildcard in its path; wildcards are only matched in the host");
         }
-        return new RegistryKey(text, foldDockerHub(labels), hp[1], path);
+        return new RegistryKey(text, labels, hp[1], path);
     }
 
     /** Whether this key covers the repository; the image side is normalized the same way as keys. */
@@ -107,17 +107,14 @@ final class RegistryKey {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("registry host \"" + registryHost + "\" " + e.getMessage(), e);
             }
-            List<String> labels = hp[0].startsWith("[") ? List.of(hp[0]) : List.of(hp[0].split("\\.", -1));
-            return new Target(foldDockerHub(labels), hp[1], components(repositoryPath));
+            String host = RegistryName.hostIdentity(hp[0]);
+            List<String> labels = host.startsWith("[") ? List.of(host) : List.of(host.split("\\.", -1));
+            return new Target(labels, hp[1], components(repositoryPath));
         }
     }
 
     String text() {
         return text;
-    }
-
-    private static List<String> foldDockerHub(List<String> labels) {
-        return DOCKER_HUB_ALIASES.contains(String.join(".", labels)) ? List.of("docker", "io") : labels;
     }
 
     // Empty components ("quay.io//org/") carry no meaning in a repository name, so they are dropped.

@@ -52,13 +52,19 @@ class KeyMatchingTest {
         assertThat(covers(key, host, "org/app")).isEqualTo(expected);
     }
 
+    /** Ports compare as the numbers the runtime dials; :443 is no port; IP literals compare as addresses. */
     @ParameterizedTest(name = "port: {0} covers {1}: {2}")
     @CsvSource({
         "registry.example.com:5000,   registry.example.com:5000,  true",
         "registry.example.com:5000,   registry.example.com,       false",
         "registry.example.com,        registry.example.com:5000,  false",
         "registry.example.com:5000,   registry.example.com:50000, false",
-        "registry.example.com:443,    registry.example.com,       false",
+        "registry.example.com:443,    registry.example.com,       true",
+        "registry.example.com:0443,   registry.example.com,       true",
+        "registry.example.com,        registry.example.com:443,   true",
+        "registry.example.com:05000,  registry.example.com:5000,  true",
+        "[2001:db8:0:0:0:0:0:1]:5000, [2001:db8::1]:5000,         true",
+        "[::ffff:a00:1]:5000,         10.0.0.1:5000,              true",
         "*.example.com:5000,          a.example.com:5000,         true",
         "*.example.com:5000,          a.example.com:5001,         false",
         "https://localhost:5000/v2/,  localhost:5000,             true",
@@ -66,7 +72,7 @@ class KeyMatchingTest {
         "[::1]:5000,                  [::1]:5001,                 false",
         "[::1],                       [::1]:5000,                 false",
     })
-    void portsMustMatchExactly(String key, String host, boolean expected) throws Exception {
+    void portsMatchByTheNumberDialled(String key, String host, boolean expected) throws Exception {
         assertThat(covers(key, host, "org/app")).isEqualTo(expected);
     }
 
@@ -101,7 +107,9 @@ class KeyMatchingTest {
         "DOCKER.IO,                   Registry-1.Docker.io, true",
         "docker.io/library,           docker.io,            true",
         "https://index.docker.io/v1/, quay.io,              false",
-        "docker.io:443,               docker.io,            false",
+        "docker.io:443,               docker.io,            true",
+        "index.docker.io:443,         docker.io,            true",
+        "registry.hub.docker.com,     docker.io,            true",
         "hub.docker.io,               docker.io,            false",
     })
     void dockerHubSpellingsAreOneRegistry(String key, String host, boolean expected) throws Exception {
