@@ -1,6 +1,7 @@
 package org.imagepolicy.webhook.registry.credentials;
 
 import java.util.List;
+import org.imagepolicy.webhook.image.InvalidImageReferenceException;
 import org.imagepolicy.webhook.image.RegistryName;
 
 /**
@@ -90,10 +91,12 @@ final class HostSyntax {
 
     /** The port as the runtime dials it: a number, the default {@code 443} being no port ({@code null}). */
     private static String checkedPort(String port) {
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+        int value;
+        try {
+            value = RegistryName.port(port, 0);
+        } catch (InvalidImageReferenceException e) {
             throw new IllegalArgumentException("has a port that is not a number from 0 to 65535");
         }
-        int value = Integer.parseInt(port);
         return value == RegistryName.DEFAULT_PORT ? null : Integer.toString(value);
     }
 }
