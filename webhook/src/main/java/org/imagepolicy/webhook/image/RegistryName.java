@@ -61,10 +61,24 @@ public final class RegistryName {
         return canonicalHost(host, host);
     }
 
-    /** The port a canonical key names, {@link #DEFAULT_PORT} when it names none. */
+    /**
+     * The port a canonical key names, {@link #DEFAULT_PORT} when it names none; {@code -1} for text that is
+     * no key (matching never throws, whatever it is handed).
+     */
     public static int portOf(String key) {
         int sep = portSeparator(key);
-        return sep < 0 ? DEFAULT_PORT : Integer.parseInt(key, sep + 1, key.length(), 10);
+        if (sep < 0) {
+            return DEFAULT_PORT;
+        }
+        int value = 0;
+        for (int i = sep + 1; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9' || value > 65535) {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return sep + 1 == key.length() || value > 65535 ? -1 : value;
     }
 
     /** The length of a canonical key's host part. */
