@@ -39,4 +39,18 @@ public final class Golden {
         assertThat(JSON.writeValueAsString(actual)).as("answer for %s", expectedFile.getParent().getFileName())
                 .isEqualTo(JSON.writeValueAsString(expected));
     }
+
+    /**
+     * For formats compared byte for byte (YAML, XML, HTML): the writers promise deterministic output, so
+     * any difference is a change someone should review.
+     */
+    public static void assertTextMatches(Path expectedFile, String actual) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(expectedFile.getParent());
+            Files.writeString(expectedFile, actual);
+        }
+        assertThat(Files.exists(expectedFile)).as("golden file %s exists (run with -Dgolden.update=true to create it)", expectedFile)
+                .isTrue();
+        assertThat(actual).as("output for %s", expectedFile.getFileName()).isEqualTo(Files.readString(expectedFile));
+    }
 }
