@@ -20,6 +20,7 @@ import org.imagepolicy.webhook.report.ObjectRef;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.Outcome;
 import org.imagepolicy.webhook.report.ReferenceResult;
+import org.imagepolicy.webhook.report.ReportText;
 import org.imagepolicy.webhook.report.ReportWriter;
 import org.imagepolicy.webhook.report.RuleInfo;
 import org.imagepolicy.webhook.report.RunInfo;
@@ -133,7 +134,7 @@ public final class PolicyReportWriter implements ReportWriter {
             props.put("operation", object.operation());
         }
         if (ref.change() != null) {
-            props.put("change", ref.change().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            props.put("change", ReportText.change(ref.change()));
             if (ref.previous() != null) {
                 props.put("previousOutcome", ref.previous().outcome().word());
                 if (ref.previous().rule() != null) {

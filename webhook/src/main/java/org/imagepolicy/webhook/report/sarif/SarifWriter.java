@@ -24,6 +24,7 @@ import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.Outcome;
 import org.imagepolicy.webhook.report.ReferenceResult;
 import org.imagepolicy.webhook.report.ReferenceResult.Change;
+import org.imagepolicy.webhook.report.ReportText;
 import org.imagepolicy.webhook.report.ReportWriter;
 import org.imagepolicy.webhook.report.RuleInfo;
 import org.imagepolicy.webhook.report.RunInfo;
@@ -80,19 +81,19 @@ public final class SarifWriter implements ReportWriter {
     @Override
     public void object(ObjectResult object) {
         if (object.error() != null) {
-            ObjectNode r = result(INPUT_RULE, "error", label(object.object()) + ": " + object.error(), object.location(), object.location());
+            ObjectNode r = result(INPUT_RULE, "error", ReportText.object(object.object()) + ": " + object.error(), object.location(), object.location());
             logical(r, object.object());
-            fingerprint(r, INPUT_RULE, object.location().file(), label(object.object()), "");
+            fingerprint(r, INPUT_RULE, object.location().file(), ReportText.object(object.object()), "");
         }
         for (ReferenceResult ref : object.references()) {
             if (!reported(ref)) {
                 continue;
             }
             String ruleId = ref.rule() == null || !rules.containsKey(ref.rule()) ? POLICY_RULE : ref.rule();
-            String text = label(object.object()) + ", " + ref.fieldPath() + ": " + changePrefix(ref) + ref.message();
+            String text = ReportText.object(object.object()) + ", " + ref.fieldPath() + ": " + changePrefix(ref) + ref.message();
             ObjectNode r = result(ruleId, level(ref), text, ref.location(), object.location());
             logical(r, object.object());
-            fingerprint(r, ruleId, ref.location().file(), label(object.object()), ref.fieldPath());
+            fingerprint(r, ruleId, ref.location().file(), ReportText.object(object.object()), ref.fieldPath());
             ObjectNode props = r.putObject("properties");
             props.put("image", ref.image());
             if (ref.container() != null) {
@@ -101,7 +102,7 @@ public final class SarifWriter implements ReportWriter {
             props.put("fieldPath", ref.fieldPath());
             props.put("outcome", ref.outcome().word());
             if (ref.change() != null) {
-                props.put("change", ref.change().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                props.put("change", ReportText.change(ref.change()));
                 if (ref.previous() != null) {
                     props.put("previousOutcome", ref.previous().outcome().word());
                 }
@@ -220,7 +221,7 @@ public final class SarifWriter implements ReportWriter {
     private void logical(ObjectNode result, ObjectRef object) {
         ObjectNode l = ((ObjectNode) result.get("locations").get(0)).putArray("logicalLocations").addObject();
         l.put("name", object.name() == null ? "" : object.name());
-        l.put("fullyQualifiedName", label(object));
+        l.put("fullyQualifiedName", ReportText.object(object));
         l.put("kind", "resource");
     }
 
@@ -259,13 +260,6 @@ public final class SarifWriter implements ReportWriter {
         return r;
     }
 
-    static String label(ObjectRef o) {
-        StringBuilder sb = new StringBuilder(o.kind() == null ? "object" : o.kind()).append(' ');
-        if (o.namespace() != null && !o.namespace().isEmpty()) {
-            sb.append(o.namespace()).append('/');
-        }
-        return sb.append(o.name() == null ? "(unnamed)" : o.name()).toString();
-    }
 
     private static String escapeMarkdown(String s) {
         return s.replaceAll("([\\\\`*_{}\\[\\]()<>#+!|~])", "\\\\$1");
