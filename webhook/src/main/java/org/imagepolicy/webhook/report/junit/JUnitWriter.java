@@ -80,7 +80,8 @@ public final class JUnitWriter implements ReportWriter {
         List<ReferenceResult> errored = refs.stream().filter(r -> r.outcome() == Outcome.ERROR).toList();
         List<ReferenceResult> noted = refs.stream()
                 .filter(r -> r.outcome() == Outcome.WARN || r.outcome() == Outcome.AUDIT
-                        || (r.change() != null && r.change() != ReferenceResult.Change.UNCHANGED)).toList();
+                        || (r.outcome() != Outcome.FAIL && r.outcome() != Outcome.ERROR
+                                && r.change() != null && r.change() != ReferenceResult.Change.UNCHANGED)).toList();
         String systemOut = noted.isEmpty() ? null : noted.stream().map(JUnitWriter::note).collect(Collectors.joining("\n"));
         if (!failed.isEmpty()) {
             suite.failures++;
