@@ -101,6 +101,9 @@ public final class SarifWriter implements ReportWriter {
             }
             props.put("fieldPath", ref.fieldPath());
             props.put("outcome", ref.outcome().word());
+            if (ref.rule() != null && !ref.rule().equals(ruleId)) {
+                props.put("rule", ref.rule()); // a rule the run did not describe: keep its name
+            }
             if (ref.change() != null) {
                 props.put("change", ReportText.change(ref.change()));
                 if (ref.previous() != null) {
