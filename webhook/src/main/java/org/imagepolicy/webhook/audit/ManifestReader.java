@@ -78,8 +78,8 @@ final class ManifestReader {
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
                 documents++;
-                if (node == null) {
-                    continue;
+                if (node == null || isEmpty(node)) {
+                    continue; // an empty document (a trailing ---, only comments) holds nothing to judge or report
                 }
                 Positions positions = new Positions(file);
                 JsonNode tree = YamlTrees.convert(node, positions);
@@ -90,13 +90,20 @@ final class ManifestReader {
         } catch (MarkedYAMLException e) {
             Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             Location where = m == null ? Location.of(file) : new Location(file, m.getLine() + 1, m.getColumn() + 1);
-            sink.problem(new InputProblem(where, "not valid YAML: " + firstLine(e.getProblem() != null ? e.getProblem() : e.getMessage())));
+            String context = e.getContext() == null || e.getContextMark() == null || e.getContextMark() == m ? ""
+                    : " (" + e.getContext() + " at line " + (e.getContextMark().getLine() + 1) + ")";
+            sink.problem(new InputProblem(where, "not valid YAML: " + firstLine(e.getProblem() != null ? e.getProblem() : e.getMessage()) + context));
             return documents > 0;
         } catch (RuntimeException e) {
             // SnakeYAML's limits (aliases, size, nesting) and our own depth guard
             sink.problem(new InputProblem(Location.of(file), "cannot read: " + firstLine(String.valueOf(e.getMessage()))));
             return documents > 0;
         }
+    }
+
+    private static boolean isEmpty(Node node) {
+        return node instanceof org.yaml.snakeyaml.nodes.ScalarNode && node.getTag().equals(org.yaml.snakeyaml.nodes.Tag.NULL)
+                && ((org.yaml.snakeyaml.nodes.ScalarNode) node).getValue().isEmpty();
     }
 
     private static InputProblem jsonProblem(String file, JsonProcessingException e) {

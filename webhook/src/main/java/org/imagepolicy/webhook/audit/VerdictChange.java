@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.imagepolicy.webhook.report.Causes;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.Outcome;
 import org.imagepolicy.webhook.report.ReferenceResult;
@@ -40,7 +41,8 @@ final class VerdictChange {
         if (deniedBefore && !deniedNow && now.outcome() != Outcome.ERROR) {
             return Change.NEWLY_ALLOWED;
         }
-        if (prev.outcome() != now.outcome() || !Objects.equals(prev.rule(), now.rule()) || !Objects.equals(prev.message(), now.message())) {
+        // Rule-less messages list the policy's allow rules, so an edit changes their text without changing the reason.
+        if (prev.outcome() != now.outcome() || !Objects.equals(Causes.of(prev), Causes.of(now))) {
             return Change.REASON_CHANGED;
         }
         return Change.UNCHANGED;

@@ -62,7 +62,7 @@ public final class TableReportWriter implements ReportWriter {
             case AUDIT -> 4;
             default -> -1;
         };
-        return order < 0 ? null : key(order, r.outcome().name() + "  " + (r.rule() == null ? "(no single rule: see each reason)" : "rule " + r.rule()));
+        return order < 0 ? null : key(order, r.outcome().name() + "  " + Causes.of(r));
     }
 
     private String diffGroup(ReferenceResult r) {
@@ -101,7 +101,7 @@ public final class TableReportWriter implements ReportWriter {
             refs.append(refs.length() == 0 ? "" : ", ").append(n == 0 || o == Outcome.PASS || o == Outcome.SKIP ? n + " " + o.word()
                     : style.outcome(o, n + " " + o.word()));
         }
-        out.println("  images     " + refs);
+        out.println("  references " + refs);
         if ("diff".equals(command)) {
             out.printf(Locale.ROOT, "  changes    %d newly denied, %d newly allowed, %d reason changed%n",
                     changes[ReferenceResult.Change.NEWLY_DENIED.ordinal()], changes[ReferenceResult.Change.NEWLY_ALLOWED.ordinal()],

@@ -28,9 +28,21 @@ public final class Golden {
         }
     }
 
+    /** For text reports (the audit table): compared line for line, rewritten by the same switch. */
+    public static void assertTextMatches(Path expectedFile, String actual) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(expectedFile.getParent());
+            Files.writeString(expectedFile, actual);
+        }
+        assertThat(Files.exists(expectedFile)).as("golden file %s exists (run with -Dgolden.update=true to create it)", expectedFile)
+                .isTrue();
+        assertThat(actual).as("output for %s", expectedFile.getFileName()).isEqualTo(Files.readString(expectedFile));
+    }
+
     public static void assertMatches(Path expectedFile, byte[] actualJson) throws IOException {
         JsonNode actual = JSON.readTree(actualJson);
         if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(expectedFile.getParent());
             Files.writeString(expectedFile, JSON.writeValueAsString(actual) + "\n");
         }
         assertThat(Files.exists(expectedFile)).as("golden file %s exists (run with -Dgolden.update=true to create it)", expectedFile)
