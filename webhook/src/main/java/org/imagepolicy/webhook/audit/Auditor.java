@@ -101,8 +101,12 @@ final class Auditor {
             return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
                     previous == null ? null : previous.prepare(object.input(), Set.of()));
         }
+        if (fields == null && object.input().object().isObject()) {
+            tally.objectsUnsupported++; // an AdmissionReview of a resource without images (namespaces, configmaps)
+            return null;
+        }
         if (fields == null || fields.isEmpty()) {
-            tally.objectsWithoutImages++;
+            tally.objectsWithoutImages++; // includes a DELETE's review, which carries no object
             return null;
         }
         return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
