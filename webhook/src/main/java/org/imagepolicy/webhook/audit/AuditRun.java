@@ -3,14 +3,18 @@ package org.imagepolicy.webhook.audit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.report.InputProblem;
-import org.imagepolicy.webhook.report.Location;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.ReportWriter;
 import org.imagepolicy.webhook.report.RunInfo;
@@ -61,45 +65,45 @@ public final class AuditRun {
             tally.filesFailed++;
             auditor.problem(missing);
         }
-        ObjectUnpacker unpacker = new ObjectUnpacker(o -> call(() -> auditor.object(o)), p -> call(() -> auditor.problem(p)));
         int filesDone = 0;
         long bytesDone = 0;
+        // Files are parsed ahead on worker threads, a bounded window of them, and judged here in order.
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService parsers = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "audit-parser");
+            t.setDaemon(true);
+            return t;
+        });
+        Deque<Future<ParsedFile>> ahead = new ArrayDeque<>();
+        Iterator<InputFiles.Input> next = expanded.inputs().iterator();
         try {
-            for (InputFiles.Input input : expanded.inputs()) {
-                byte[] bytes;
-                try {
-                    bytes = read(input, stdin);
-                } catch (IOException e) {
-                    tally.filesFailed++;
-                    auditor.problem(new InputProblem(Location.of(input.name()), "cannot read: " + e.getMessage()));
-                    continue;
+            while (next.hasNext() || !ahead.isEmpty()) {
+                while (next.hasNext() && ahead.size() < workers * 4) {
+                    InputFiles.Input input = next.next();
+                    ahead.add(parsers.submit(() -> ParsedFile.parse(input, stdin)));
                 }
-                boolean parsed = ManifestReader.read(input.name(), bytes, new ManifestReader.Sink() {
-                    @Override
-                    public void document(SourceDocument document) {
-                        unpacker.unpack(document);
+                ParsedFile file = take(ahead.removeFirst());
+                for (Object item : file.items()) {
+                    if (item instanceof AuditObject) {
+                        auditor.object((AuditObject) item);
+                    } else {
+                        auditor.problem((InputProblem) item);
                     }
-
-                    @Override
-                    public void problem(InputProblem problem) {
-                        call(() -> auditor.problem(problem));
-                    }
-                });
-                if (parsed) {
+                }
+                if (file.parsed()) {
                     tally.filesRead++;
                 } else {
                     tally.filesFailed++;
                 }
                 filesDone++;
-                bytesDone += input.size();
+                bytesDone += file.input().size();
                 if (line != null) {
                     line.update(filesDone, bytesDone, tally.objectsSeen(), gatherer.resolved());
                 }
             }
             auditor.flush();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         } finally {
+            parsers.shutdownNow();
             if (line != null) {
                 line.finish();
             }
@@ -110,29 +114,15 @@ public final class AuditRun {
         return result;
     }
 
-    private static byte[] read(InputFiles.Input input, InputStream stdin) throws IOException {
-        if (input.stdin()) {
-            byte[] data = stdin.readNBytes(ManifestReader.MAX_BYTES + 1);
-            if (data.length > ManifestReader.MAX_BYTES) {
-                throw new IOException("larger than " + ManifestReader.MAX_BYTES + " bytes");
-            }
-            return data;
-        }
-        if (input.size() > ManifestReader.MAX_BYTES) {
-            throw new IOException("larger than " + ManifestReader.MAX_BYTES + " bytes");
-        }
-        return Files.readAllBytes(input.path());
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private static void call(IoAction action) {
+    private static ParsedFile take(Future<ParsedFile> f) throws IOException {
         try {
-            action.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IOException("reading an input failed: " + e.getCause(), e.getCause());
         }
     }
+
 }

@@ -37,9 +37,11 @@ final class LookupGatherer {
         this.timeout = timeout;
     }
 
-    /** Distinct images looked up so far in this run. */
+    private int resolved;
+
+    /** Distinct images resolved so far in this run (from a registry or the cache); failed and offline lookups do not count. */
     int resolved() {
-        return known.size();
+        return resolved;
     }
 
     /** Resolves what the run does not know yet; blocks (never on an event loop: the audit runs on the main thread). */
@@ -53,7 +55,11 @@ final class LookupGatherer {
         List<ImageLookup> all = new ArrayList<>(missing);
         for (int from = 0; from < all.size(); from += GROUP) {
             List<ImageLookup> group = all.subList(from, Math.min(all.size(), from + GROUP));
-            known.putAll(resolve(group));
+            Map<ImageLookup, Resolution> answers = resolve(group);
+            for (Resolution r : answers.values()) {
+                resolved += r instanceof Resolution.Resolved ? 1 : 0;
+            }
+            known.putAll(answers);
         }
     }
 

@@ -73,7 +73,9 @@ final class ManifestReader {
         options.setCodePointLimit(MAX_BYTES);
         options.setAllowDuplicateKeys(true);
         options.setMaxAliasesForCollections(100);
-        Yaml yaml = new Yaml(options);
+        Yaml yaml = new Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options),
+                new org.yaml.snakeyaml.representer.Representer(new org.yaml.snakeyaml.DumperOptions()),
+                new org.yaml.snakeyaml.DumperOptions(), options, new PlainScalarResolver());
         int documents = 0;
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
