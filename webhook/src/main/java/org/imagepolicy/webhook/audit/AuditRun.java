@@ -10,10 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.time.Duration;
 import java.util.List;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
-import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.report.InputProblem;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.ReportWriter;
@@ -26,27 +24,24 @@ import org.imagepolicy.webhook.report.RunInfo;
 public final class AuditRun {
     private final ImagePolicyEngine engine;
     private final ImagePolicyEngine previous;
-    private final ImageResolver resolver;
-    private final Duration lookupTimeout;
+    private final Lookups lookups;
     private final PrintStream progress;
 
     /**
      * @param previous the old policy's engine for {@code diff}, else {@code null}
      * @param progress where the progress line goes (a terminal's standard error), or {@code null} for none
      */
-    public AuditRun(ImagePolicyEngine engine, ImagePolicyEngine previous, ImageResolver resolver, Duration lookupTimeout,
-            PrintStream progress) {
+    public AuditRun(ImagePolicyEngine engine, ImagePolicyEngine previous, Lookups lookups, PrintStream progress) {
         this.engine = engine;
         this.previous = previous;
-        this.resolver = resolver;
-        this.lookupTimeout = lookupTimeout;
+        this.lookups = lookups;
         this.progress = progress;
     }
 
     public AuditResult run(RunInfo info, List<String> inputs, InputStream stdin, ReportWriter writer) throws IOException {
         long started = System.nanoTime();
         RunTally tally = new RunTally();
-        LookupGatherer gatherer = new LookupGatherer(resolver, lookupTimeout);
+        LookupGatherer gatherer = new LookupGatherer(lookups);
         InputFiles.Expanded expanded = InputFiles.expand(inputs);
         ProgressLine line = progress == null ? null : new ProgressLine(progress, expanded.inputs().size(), expanded.totalBytes());
         writer.start(info);

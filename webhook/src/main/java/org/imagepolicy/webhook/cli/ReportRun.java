@@ -13,10 +13,10 @@ import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.audit.AuditResult;
 import org.imagepolicy.webhook.audit.AuditRun;
 import org.imagepolicy.webhook.audit.CacheFile;
+import org.imagepolicy.webhook.audit.Lookups;
 import org.imagepolicy.webhook.audit.RuleCatalog;
 import org.imagepolicy.webhook.audit.Terminal;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
-import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
 import org.imagepolicy.webhook.report.Outcome;
@@ -61,14 +61,14 @@ final class ReportRun {
         Vertx vertx = null;
         List<OutputStream> streams = new ArrayList<>();
         try {
-            ImageResolver resolver = ImageResolver.OFFLINE;
+            Lookups lookups = Lookups.OFFLINE;
             RegistryResolver registries = null;
             CacheFile cache = options.cacheFile == null ? null : new CacheFile(options.cacheFile);
             CacheFile.Loaded loaded = null;
             if (!options.offline) {
                 vertx = Vertx.vertx();
                 registries = RegistryResolver.create(vertx, options.registry.settings(), new RegistryMetrics(), options.lookupTimeout);
-                resolver = registries;
+                lookups = new ResolverLookups(registries, options.lookupTimeout);
                 if (cache != null) {
                     loaded = cache.load(Instant.now());
                     if (loaded.problem() != null) {
@@ -87,7 +87,7 @@ final class ReportRun {
                 writers.add(ReportFormats.create(o.format, s, new ReportOptions(colour, options.reportApi)));
             }
             boolean progress = !options.quiet && Terminal.isTerminal(2) && err == Main.STDERR;
-            AuditRun run = new AuditRun(engine, old, resolver, options.lookupTimeout, progress ? System.err : null);
+            AuditRun run = new AuditRun(engine, old, lookups, progress ? System.err : null);
             RunInfo info = new RunInfo(command, policy, oldPolicy, RuleCatalog.of(engine.policy(), old == null ? null : old.policy()),
                     Instant.now(), new Main.Version().getVersion()[0]);
             List<String> inputs = options.inputs.isEmpty() ? List.of("-") : options.inputs;
