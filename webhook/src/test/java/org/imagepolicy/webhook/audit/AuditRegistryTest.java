@@ -72,11 +72,24 @@ class AuditRegistryTest {
 
     private static AuditCli.Run audit(Path cache, Path inputs, Path report) {
         List<String> args = new ArrayList<>(List.of("audit", "--policy", policy.toString(), "--insecure-registry", registry.host(),
-                "--tag-ttl", "1h", "-o", "json=" + report, inputs.toString()));
+                "--tag-ttl", "1h",
+                // generous: on a shared 2-core machine 900 cold registry requests can take far longer than the 10 s default
+                "--lookup-timeout", "60s", "-o", "json=" + report, inputs.toString()));
         if (cache != null) {
             args.addAll(List.of("--cache-file", cache.toString()));
         }
         return AuditCli.run(args.toArray(String[]::new));
+    }
+
+    private static String firstFailure(Path report) throws java.io.IOException {
+        for (JsonNode r : AuditCli.JSON.readTree(report.toFile()).path("results")) {
+            for (JsonNode ref : r.path("references")) {
+                if (!ref.path("outcome").asText().equals("pass")) {
+                    return ref.path("message").asText();
+                }
+            }
+        }
+        return "none";
     }
 
     private static long tagLookups() {
@@ -92,6 +105,8 @@ class AuditRegistryTest {
         assertThat(cold.exit()).as(cold.err()).isEqualTo(1);
         JsonNode summary = AuditCli.JSON.readTree(report.toFile()).path("summary");
         assertThat(summary.path("objectsJudged").asInt()).isEqualTo(WORKLOADS);
+        assertThat(summary.path("imagesResolved").asInt()).as("every image resolved (else lookups failed: %s)",
+                firstFailure(report)).isEqualTo(IMAGES);
         assertThat(summary.path("references").path("fail").asInt()).as("the image labelled approved=false").isEqualTo(WORKLOADS / IMAGES
                 + (WORKLOADS % IMAGES > 7 ? 1 : 0));
         assertThat(summary.path("references").path("pass").asInt() + summary.path("references").path("fail").asInt()).isEqualTo(WORKLOADS);
