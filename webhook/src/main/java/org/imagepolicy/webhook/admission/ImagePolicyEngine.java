@@ -123,6 +123,22 @@ public final class ImagePolicyEngine {
         return new Mutation(decision, Pinning.patch(prepared, facts, decision));
     }
 
+    /**
+     * The image references of a request's object, as {@link #prepare} would visit them (the UPDATE rule
+     * included), whether or not this policy covers the resource: reports list skipped references too.
+     *
+     * @return {@code null} when the resource carries no images the engine knows of
+     * @throws MalformedObjectException when the object's spec cannot be read
+     */
+    public static List<ImageField> imageFields(AdmissionInput in) throws MalformedObjectException {
+        if (in.object() == null || !in.object().isObject()) {
+            return null;
+        }
+        boolean ephemeral = in.isUpdate() && in.resource().equals(Resources.PODS) && "ephemeralcontainers".equals(in.subResource());
+        return ephemeral ? ReferenceExtractor.ephemeral(in.object(), in.oldObject())
+                : ReferenceExtractor.extract(in.resource(), in.object(), in.oldObject(), in.isUpdate());
+    }
+
     static boolean controllerOwned(JsonNode object) {
         for (JsonNode owner : object.path("metadata").path("ownerReferences")) {
             if (owner.path("controller").asBoolean(false)) {

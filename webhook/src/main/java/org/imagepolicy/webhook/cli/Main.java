@@ -3,10 +3,11 @@ package org.imagepolicy.webhook.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review. */
+/** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review, audit, diff. */
 @Command(name = "image-policy-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Enforces OpenShift ImagePolicy rules as a Kubernetes validating admission webhook.",
-        subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, AuditCommand.class, DiffCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input or an invalid policy; 1 is left for unexpected failures. */
     public static final int INVALID = 2;
@@ -21,8 +22,12 @@ public final class Main {
         System.exit(run(args));
     }
 
+    /** The process's own standard streams: commands compare against them to know whether a terminal may be behind. */
+    static final java.io.PrintWriter STDOUT = new java.io.PrintWriter(System.out, true);
+    static final java.io.PrintWriter STDERR = new java.io.PrintWriter(System.err, true);
+
     public static int run(String... args) {
-        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        return run(STDOUT, STDERR, args);
     }
 
     /** Runs a command with its output captured, for tests and embedding. */

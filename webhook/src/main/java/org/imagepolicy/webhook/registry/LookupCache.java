@@ -73,6 +73,43 @@ final class LookupCache {
         return metadata.estimatedSize();
     }
 
+    /** What is worth keeping between runs: tags younger than max-stale, and every image's metadata. */
+    CachedLookups export() {
+        long now = ticker.read();
+        java.util.List<CachedLookups.Tag> t = new java.util.ArrayList<>();
+        tags.asMap().forEach((k, e) -> {
+            if (e.failure() == null && now - e.fetchedAt() < maxStale) {
+                t.add(new CachedLookups.Tag(k.registryKey(), k.repository(), k.tag(), e.digest(), Duration.ofNanos(now - e.fetchedAt())));
+            }
+        });
+        java.util.List<CachedLookups.Image> i = new java.util.ArrayList<>();
+        metadata.asMap().forEach((k, e) -> {
+            if (e.failure() == null) {
+                i.add(new CachedLookups.Image(k.registryKey(), k.repository(), k.digest(), e.metadata().labels(), e.metadata().annotations()));
+            }
+        });
+        return new CachedLookups(t, i);
+    }
+
+    /** Takes kept answers back, each tag as old as it was; returns how many entries were taken. */
+    int restore(CachedLookups kept) {
+        long now = ticker.read();
+        int n = 0;
+        for (CachedLookups.Tag t : kept.tags()) {
+            long age = Math.max(0, t.age().toNanos());
+            if (age < maxStale) {
+                tags.put(new TagKey(t.registry(), t.repository(), t.tag()), new TagEntry(t.digest(), now - age, null));
+                n++;
+            }
+        }
+        for (CachedLookups.Image i : kept.images()) {
+            metadata.put(new DigestKey(i.registry(), i.repository(), i.digest()),
+                    new MetaEntry(new ImageMetadata(i.digest(), i.labels(), i.annotations()), null));
+            n++;
+        }
+        return n;
+    }
+
     /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
     Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         TagEntry cached = tags.getIfPresent(key);

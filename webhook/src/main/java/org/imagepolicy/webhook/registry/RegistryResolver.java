@@ -58,6 +58,16 @@ public final class RegistryResolver implements ImageResolver {
         return new RegistryResolver(vertx, settings, trust, metrics, lookupTimeout.toNanos());
     }
 
+    /** The cache's answers, to keep between runs. */
+    public CachedLookups cached() {
+        return cache.export();
+    }
+
+    /** Takes answers kept by an earlier run; tags keep their age, so their time to live still holds. */
+    public int restore(CachedLookups kept) {
+        return cache.restore(kept);
+    }
+
     @Override
     public Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, long deadlineNanos) {
         List<Future<Resolution>> pending = new ArrayList<>(lookups.size());

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param objectsWithoutImages supported objects with no image reference
  * @param objectsUnsupported  objects of kinds the webhook does not judge
  * @param references          reference count per outcome (every outcome present, zero when none)
- * @param imagesResolved      distinct registry lookups the run made (cache hits not counted)
+ * @param imagesResolved      distinct images the run resolved, from registries or the cache (an image counts once per run;
+ *                            failed and offline lookups do not count)
  */
 public record Summary(int filesRead, int filesFailed, int objectsJudged, int objectsWithoutImages, int objectsUnsupported,
         Map<Outcome, Integer> references, int imagesResolved, long elapsedMillis) {

@@ -31,6 +31,7 @@ public final class Golden {
     public static void assertMatches(Path expectedFile, byte[] actualJson) throws IOException {
         JsonNode actual = JSON.readTree(actualJson);
         if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(expectedFile.getParent());
             Files.writeString(expectedFile, JSON.writeValueAsString(actual) + "\n");
         }
         assertThat(Files.exists(expectedFile)).as("golden file %s exists (run with -Dgolden.update=true to create it)", expectedFile)
@@ -41,7 +42,7 @@ public final class Golden {
     }
 
     /**
-     * For formats compared byte for byte (YAML, XML, HTML): the writers promise deterministic output, so
+     * For text formats compared byte for byte (the audit table, YAML, XML, HTML): the writers promise deterministic output, so
      * any difference is a change someone should review.
      */
     public static void assertTextMatches(Path expectedFile, String actual) throws IOException {

@@ -1,0 +1,128 @@
+package org.imagepolicy.webhook.audit;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.imagepolicy.webhook.admission.Decision;
+import org.imagepolicy.webhook.admission.ImageField;
+import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.admission.MalformedObjectException;
+import org.imagepolicy.webhook.admission.PreparedRequest;
+import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.report.InputProblem;
+import org.imagepolicy.webhook.report.ObjectResult;
+
+/**
+ * Judges objects with the engine {@code /validate} runs, in batches: a batch's objects are prepared, the
+ * registry lookups of all of them are gathered at once (so a cold run asks registries in parallel), then
+ * each is decided and handed on in input order. With an old engine too ({@code diff}), both policies
+ * judge every object on the same facts and the result says how each verdict moved.
+ */
+final class Auditor {
+    /** Where judged objects and problems go, in input order. */
+    interface Results {
+        void object(ObjectResult result) throws IOException;
+
+        void problem(InputProblem problem) throws IOException;
+    }
+
+    static final int BATCH = 512;
+
+    private final ImagePolicyEngine engine;
+    private final ImagePolicyEngine previous;
+    private final LookupGatherer gatherer;
+    private final Results results;
+    private final RunTally tally;
+    private final List<Object> pending = new ArrayList<>(BATCH);
+
+    /** @param previous the old policy's engine for {@code diff}, {@code null} for {@code audit} */
+    Auditor(ImagePolicyEngine engine, ImagePolicyEngine previous, LookupGatherer gatherer, Results results, RunTally tally) {
+        this.engine = engine;
+        this.previous = previous;
+        this.gatherer = gatherer;
+        this.results = results;
+        this.tally = tally;
+    }
+
+    void object(AuditObject object) throws IOException {
+        if (!object.supported()) {
+            tally.objectsUnsupported++;
+            return;
+        }
+        pending.add(object);
+        if (pending.size() >= BATCH) {
+            flush();
+        }
+    }
+
+    void problem(InputProblem problem) throws IOException {
+        tally.problems++;
+        pending.add(problem);
+    }
+
+    void flush() throws IOException {
+        List<Judging> batch = new ArrayList<>(pending.size());
+        Set<ImageLookup> lookups = new LinkedHashSet<>();
+        for (Object item : pending) {
+            if (item instanceof AuditObject) {
+                Judging j = prepare((AuditObject) item);
+                if (j != null) {
+                    batch.add(j);
+                    lookups.addAll(j.prepared.registryLookups());
+                    if (j.previous != null) {
+                        lookups.addAll(j.previous.registryLookups());
+                    }
+                }
+            }
+        }
+        gatherer.gather(lookups);
+        int next = 0;
+        for (Object item : pending) {
+            if (item instanceof InputProblem) {
+                results.problem((InputProblem) item);
+            } else if (next < batch.size() && batch.get(next).object == item) {
+                ObjectResult r = decide(batch.get(next++));
+                tally.judged(r);
+                results.object(r);
+            }
+        }
+        pending.clear();
+    }
+
+    /** {@code null} when there is nothing to judge: the object carries no image reference. */
+    private Judging prepare(AuditObject object) {
+        List<ImageField> fields;
+        try {
+            fields = ImagePolicyEngine.imageFields(object.input());
+        } catch (MalformedObjectException e) {
+            fields = List.of(); // the engine refuses it as unreadable, and says why
+            return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
+                    previous == null ? null : previous.prepare(object.input(), Set.of()));
+        }
+        if (fields == null && object.input().object().isObject()) {
+            tally.objectsUnsupported++; // an AdmissionReview of a resource without images (namespaces, configmaps)
+            return null;
+        }
+        if (fields == null || fields.isEmpty()) {
+            tally.objectsWithoutImages++; // includes a DELETE's review, which carries no object
+            return null;
+        }
+        return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
+                previous == null ? null : previous.prepare(object.input(), Set.of()));
+    }
+
+    private ObjectResult decide(Judging j) {
+        Decision now = engine.decide(j.prepared, gatherer.factsFor(j.prepared));
+        ObjectResult after = OutcomeMapper.map(j.object, engine, j.fields, now);
+        if (previous == null) {
+            return after;
+        }
+        Decision then = previous.decide(j.previous, gatherer.factsFor(j.previous));
+        return VerdictChange.compare(OutcomeMapper.map(j.object, previous, j.fields, then), after);
+    }
+
+    private record Judging(AuditObject object, List<ImageField> fields, PreparedRequest prepared, PreparedRequest previous) {
+    }
+}

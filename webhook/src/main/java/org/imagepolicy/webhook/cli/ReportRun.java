@@ -1,0 +1,173 @@
+package org.imagepolicy.webhook.cli;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.audit.AuditResult;
+import org.imagepolicy.webhook.audit.AuditRun;
+import org.imagepolicy.webhook.audit.CacheFile;
+import org.imagepolicy.webhook.audit.Lookups;
+import org.imagepolicy.webhook.audit.RuleCatalog;
+import org.imagepolicy.webhook.audit.Terminal;
+import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.RegistryResolver;
+import org.imagepolicy.webhook.registry.credentials.CredentialsException;
+import org.imagepolicy.webhook.report.Outcome;
+import org.imagepolicy.webhook.report.ReportFormats;
+import org.imagepolicy.webhook.report.ReportOptions;
+import org.imagepolicy.webhook.report.ReportTee;
+import org.imagepolicy.webhook.report.ReportWriter;
+import org.imagepolicy.webhook.report.RunInfo;
+
+/**
+ * The body of {@code audit} and {@code diff}: checks the options, opens the outputs, builds the same
+ * registry resolver {@code serve} builds (with the cache file around it), runs, and turns the result
+ * into the exit status.
+ */
+final class ReportRun {
+    private final AuditOptions options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    ReportRun(AuditOptions options, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** An output: a format and a file, or {@code null} for standard output. */
+    private record Output(String format, Path file) {
+    }
+
+    int run(String command, ImagePolicyEngine engine, String policy, ImagePolicyEngine old, String oldPolicy) {
+        List<Output> outputs;
+        int failLevel;
+        try {
+            outputs = outputs();
+            failLevel = failLevel();
+            if (!options.reportApi.equals(ReportOptions.WGPOLICY) && !options.reportApi.equals(ReportOptions.OPENREPORTS)) {
+                throw new IllegalArgumentException("--report-api: use wgpolicy or openreports, not " + options.reportApi);
+            }
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        Vertx vertx = null;
+        List<OutputStream> streams = new ArrayList<>();
+        try {
+            Lookups lookups = Lookups.OFFLINE;
+            RegistryResolver registries = null;
+            CacheFile cache = options.cacheFile == null ? null : new CacheFile(options.cacheFile);
+            CacheFile.Loaded loaded = null;
+            if (!options.offline) {
+                vertx = Vertx.vertx();
+                registries = RegistryResolver.create(vertx, options.registry.settings(), new RegistryMetrics(), options.lookupTimeout);
+                lookups = new ResolverLookups(registries, options.lookupTimeout);
+                if (cache != null) {
+                    loaded = cache.load(Instant.now());
+                    if (loaded.problem() != null) {
+                        err.println(loaded.problem());
+                        err.flush();
+                    } else {
+                        registries.restore(loaded.lookups());
+                    }
+                }
+            }
+            List<ReportWriter> writers = new ArrayList<>();
+            for (Output o : outputs) {
+                OutputStream s = o.file == null ? new WriterOutputStream(out) : Files.newOutputStream(o.file);
+                streams.add(s);
+                boolean colour = o.file == null && out == Main.STDOUT && Terminal.colour(1);
+                writers.add(ReportFormats.create(o.format, s, new ReportOptions(colour, options.reportApi)));
+            }
+            boolean progress = !options.quiet && Terminal.isTerminal(2) && err == Main.STDERR;
+            AuditRun run = new AuditRun(engine, old, lookups, progress ? System.err : null);
+            RunInfo info = new RunInfo(command, policy, oldPolicy, RuleCatalog.of(engine.policy(), old == null ? null : old.policy()),
+                    Instant.now(), new Main.Version().getVersion()[0]);
+            List<String> inputs = options.inputs.isEmpty() ? List.of("-") : options.inputs;
+            AuditResult result = run.run(info, inputs, System.in, new ReportTee(writers));
+            if (registries != null && cache != null && (loaded == null || loaded.writable())) {
+                cache.save(registries.cached(), Instant.now());
+            }
+            return exit(result, failLevel, old != null);
+        } catch (IllegalArgumentException | CredentialsException e) {
+            return usage(e.getMessage());
+        } catch (IOException e) {
+            err.println(command + ": " + e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        } finally {
+            for (OutputStream s : streams) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    err.println("cannot finish writing a report: " + e.getMessage());
+                }
+            }
+            out.flush();
+            if (vertx != null) {
+                vertx.close();
+            }
+        }
+    }
+
+    /** 0 = only denials fail the run; 1 = errors too; 2 = warnings too. */
+    private int failLevel() {
+        if (options.failOn == null) {
+            return 0;
+        }
+        return switch (options.failOn) {
+            case "error" -> 1;
+            case "warn" -> 2;
+            default -> throw new IllegalArgumentException("--fail-on: use error or warn, not " + options.failOn);
+        };
+    }
+
+    private static int exit(AuditResult r, int failLevel, boolean diff) {
+        if (diff) {
+            var moved = r.changedTo();
+            boolean fail = r.newlyDenied() > 0
+                    || failLevel >= 1 && (moved.getOrDefault(Outcome.ERROR, 0) > 0 || r.problems() > 0)
+                    || failLevel >= 2 && moved.getOrDefault(Outcome.WARN, 0) > 0;
+            return fail ? 1 : 0;
+        }
+        boolean fail = r.count(Outcome.FAIL) > 0 || r.objectErrors() > 0
+                || failLevel >= 1 && (r.count(Outcome.ERROR) > 0 || r.problems() > 0)
+                || failLevel >= 2 && r.count(Outcome.WARN) > 0;
+        return fail ? 1 : 0;
+    }
+
+    private List<Output> outputs() {
+        List<Output> list = new ArrayList<>();
+        int toStdout = 0;
+        for (String spec : options.outputs.isEmpty() ? List.of("table") : options.outputs) {
+            int eq = spec.indexOf('=');
+            String format = eq < 0 ? spec : spec.substring(0, eq);
+            String file = eq < 0 ? "-" : spec.substring(eq + 1);
+            ReportFormats.check(format);
+            if (file.isEmpty()) {
+                throw new IllegalArgumentException("--output " + spec + ": name a file after =, or leave out =FILE for standard output");
+            }
+            if (file.equals("-")) {
+                toStdout++;
+            }
+            list.add(new Output(format, file.equals("-") ? null : Path.of(file)));
+        }
+        if (toStdout > 1) {
+            throw new IllegalArgumentException("--output: only one format can go to standard output; give the others =FILE");
+        }
+        return list;
+    }
+
+    private int usage(String message) {
+        err.println(message);
+        err.flush();
+        return Main.INVALID;
+    }
+}

@@ -1,0 +1,46 @@
+package org.imagepolicy.webhook.cli;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.imagepolicy.webhook.audit.Lookups;
+import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.registry.ImageResolver;
+
+/** serve's non-blocking resolver, waited on by the audit's thread (never an event loop), one group at a time. */
+final class ResolverLookups implements Lookups {
+    private final ImageResolver resolver;
+    private final Duration timeout;
+
+    ResolverLookups(ImageResolver resolver, Duration timeout) {
+        this.resolver = resolver;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Map<ImageLookup, Resolution> resolve(List<ImageLookup> group) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            return resolver.resolve(group, deadline).toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return failAll(group, "the lookup did not finish: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failAll(group, "interrupted");
+        }
+    }
+
+    private static Map<ImageLookup, Resolution> failAll(List<ImageLookup> group, String reason) {
+        Map<ImageLookup, Resolution> out = new HashMap<>();
+        for (ImageLookup l : group) {
+            out.put(l, new Resolution.Failed(reason));
+        }
+        return out;
+    }
+}
