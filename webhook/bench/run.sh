@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load harness: the real webhook (jar, HTTPS, generated certificate) against nginx answering the same
-# AdmissionReview response over the same certificate, driven by wrk on the same machine; then the
-# registry scenarios against Debian's docker-registry on loopback (cold, 200 ms, down), the heap with
-# 100,000 cached images, and the JMH hot path. Ends with each target: met, or missed by how much.
+# AdmissionReview response over the same certificate, driven by wrk on the same machine; then a policy of
+# 1,200 generated rules against one of 2; the registry scenarios against Debian's docker-registry on
+# loopback (cold, 200 ms, down), the heap with 100,000 cached images, and the JMH hot path. Ends with each target: met, or missed by how much.
 #
 #   webhook/bench/run.sh [--quick]     (--quick: under 2 minutes once built; skips the heap and JMH runs)
 #   REBUILD=1 webhook/bench/run.sh     (rebuild the jars first; they are built when missing)
@@ -123,6 +123,29 @@ rss=$(ps -o rss= -p "$webhook_pid" | xargs)
 echo
 echo "webhook resident memory after the runs: $((rss / 1024)) MiB (heap capped at 256 MiB)"
 kill "$webhook_pid"
+
+### Policy size: the same pod under a 2-rule policy and under 1,000 allow rules of 10 registries plus 200
+### repository deny rules (generated: LargePolicy), two fresh servers warmed alike, measured back to back.
+say "policy-size scenarios..."
+java -cp "$bench" org.imagepolicy.bench.LargePolicy 0 0 "$work/small-policy.yaml"
+java -cp "$bench" org.imagepolicy.bench.LargePolicy 1000 200 "$work/large-policy.yaml"
+serve small 256m --policy "$work/small-policy.yaml" --offline; small_port=$port; small_pid=$webhook_pid
+serve large 256m --policy "$work/large-policy.yaml" --offline; large_port=$port; large_pid=$webhook_pid; large_ready_ms=$ready_ms
+for p in $small_port $large_port; do post "https://127.0.0.1:$p/validate" "$work/reviews/pod-3.json" 0 "$first_warm" >/dev/null; done
+echo
+echo "Policy size (3-container pod, each server its own fresh JVM, measured back to back; the large policy's server was ready in ${large_ready_ms} ms):"
+echo
+echo "| policy | req/s | p50 ms | p99 ms | p99.9 ms |"
+echo "|---|---|---|---|---|"
+small=$(post "https://127.0.0.1:$small_port/validate" "$work/reviews/pod-3.json" 0)
+large=$(post "https://127.0.0.1:$large_port/validate" "$work/reviews/pod-3.json" 0)
+for row in "2 rules:$small" "1,000 allow rules of 10 registries + 200 repository deny rules:$large"; do
+  r=${row#*:}
+  echo "| ${row%%:*} | $(field rps "$r") | $(field p50 "$r") | $(field p99 "$r") | $(field p999 "$r") |"
+  [ "$(field non200 "$r")" = 0 ] || echo "  ($(field non200 "$r") answers were not 200)"
+done
+size_rps="$(field rps "$large") $(field rps "$small")"; size_p99="$(field p99 "$large") $(field p99 "$small")"
+kill "$small_pid" "$large_pid"
 
 ### Registry scenarios: docker-registry on loopback with $images images, and proxies in front of it.
 say "registry scenarios: pushing $images images..."
@@ -258,6 +281,10 @@ if ! $quick; then
   grep -E "^DecisionBenchmark\.[a-zA-Z]+ |gc.alloc.rate.norm" "$work/jmh.txt" | grep -v "±.*NaN" || cat "$work/jmh.txt"
   # "DecisionBenchmark.fullDecision  3  avgt  5  18867.255 ± 3191.627  ns/op": the 3-container pod, in µs
   jmh_us=$(awk '$1 == "DecisionBenchmark.fullDecision" && $2 == 3 {printf "%.1f", $(NF-3) / 1000}' "$work/jmh.txt")
+  # The decision (plan and evaluate) against rule count: 0 is the 2-rule baseline.
+  java -jar "$bench" RuleCountBenchmark.decision -prof gc -f 1 -wi 3 -i 5 -w 2s -r 2s -rf text -rff "$work/jmh-rules.txt" >/dev/null
+  echo
+  grep -E "^RuleCountBenchmark\.decision |gc.alloc.rate.norm" "$work/jmh-rules.txt" || cat "$work/jmh-rules.txt"
 fi
 
 ### The targets of the benchmark issue, each met or missed by how much.
@@ -267,9 +294,11 @@ if $quick; then
 else
   echo "Targets:"
 fi
-python3 - "$offline_ready_ms" "${heap_mib:-}" "${jmh_us:-}" "${ratios[*]}" "${half_p99s[*]}" <<'PY'
+python3 - "$offline_ready_ms" "${heap_mib:-}" "${jmh_us:-}" "${ratios[*]}" "${half_p99s[*]}" "$size_rps" "$size_p99" <<'PY'
 import sys
-ready, heap, jmh, ratios, p99s = sys.argv[1:6]
+ready, heap, jmh, ratios, p99s, size_rps, size_p99 = sys.argv[1:8]
+large_rps, small_rps = (float(v) for v in size_rps.split())
+large_p99, small_p99 = (float(v) for v in size_p99.split())
 ratios = [float(r) for r in ratios.split()]
 p99s = [float(p) for p in p99s.split()]
 def report(name, value, target, unit, higher_is_better=False, fmt="{:.2f}"):
@@ -285,4 +314,6 @@ report("p99 at half the saturating load, worst scenario", max(p99s), 2, " ms")
 report("full decision, 3-container pod (JMH)", float(jmh) if jmh else None, 20, " µs", fmt="{:.1f}")
 report("heap after GC with 100,000 cached images", float(heap) if heap else None, 256, " MiB", fmt="{:.0f}")
 report("ready to serve after start", int(ready) / 1000, 2, " s")
+report("1,200-rule policy's throughput, share of the 2-rule policy's", 100 * large_rps / small_rps, 90, "%", True, "{:.0f}")
+report("1,200-rule policy's p99, share of the 2-rule policy's", 100 * large_p99 / small_p99, 110, "%", fmt="{:.0f}")
 PY

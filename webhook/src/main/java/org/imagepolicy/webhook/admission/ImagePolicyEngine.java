@@ -21,8 +21,13 @@ public final class ImagePolicyEngine {
     private final ReferenceJudge judge;
 
     public ImagePolicyEngine(ImagePolicy policy) {
+        this(policy, true);
+    }
+
+    /** @param indexRules false for the plain scan of every rule, which tests compare the index with */
+    ImagePolicyEngine(ImagePolicy policy, boolean indexRules) {
         this.policy = policy;
-        this.resources = ResourceRules.index(policy);
+        this.resources = ResourceRules.index(policy, indexRules);
         this.judge = new ReferenceJudge(policy);
     }
 

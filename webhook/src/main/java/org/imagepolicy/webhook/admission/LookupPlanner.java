@@ -1,5 +1,6 @@
 package org.imagepolicy.webhook.admission;
 
+import java.util.List;
 import java.util.Set;
 import org.imagepolicy.webhook.policy.Enforcement;
 import org.imagepolicy.webhook.policy.ExecutionRule;
@@ -31,7 +32,8 @@ final class LookupPlanner {
         if (policy.resolveImages().failOnResolutionFailure()) {
             return true; // Required: an unresolvable image is denied, so resolving is the check itself
         }
-        for (ExecutionRule rule : rr.rules()) {
+        for (int i : rr.candidates().readingResolution()) {
+            ExecutionRule rule = rr.rules().get(i);
             if (active(rule, excluded) && (rule.needsMetadata() || rule.skipOnResolutionFailure())) {
                 return true;
             }
@@ -57,7 +59,10 @@ final class LookupPlanner {
 
     private boolean deniedWhateverTheImageSays(PlannedReference p, ResourceRules rr, Set<String> excluded) {
         boolean someAllowRuleCanMatch = false;
-        for (ExecutionRule rule : rr.rules()) {
+        List<ExecutionRule> rules = rr.rules();
+        // A rule left out cannot match by name: it denies nothing, and no allow rule of it can match.
+        for (int i : rr.candidates().candidates(p.registryKey(), p.repository())) {
+            ExecutionRule rule = rules.get(i);
             if (!active(rule, excluded)) {
                 continue;
             }

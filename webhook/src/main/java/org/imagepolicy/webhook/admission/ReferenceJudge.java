@@ -155,7 +155,10 @@ final class ReferenceJudge {
             return;
         }
         boolean allowMatched = false;
-        for (ExecutionRule rule : rr.rules()) {
+        List<ExecutionRule> rules = rr.rules();
+        // Only rules that could match the name: the others would not match, so they change nothing.
+        for (int i : rr.candidates().candidates(p.registryKey(), p.repository())) {
+            ExecutionRule rule = rules.get(i);
             if (excludedRules.contains(rule.name()) && !rule.ignoreNamespaceOverride()) {
                 continue;
             }

@@ -25,7 +25,8 @@ record ResourceRules(
         boolean coveredByResolution,
         boolean requestsResolution,
         boolean rewriteOnCreate,
-        boolean rewriteOnUpdate) {
+        boolean rewriteOnUpdate,
+        CandidateRules candidates) {
 
     boolean coveredByExecution() {
         return !rules.isEmpty();
@@ -50,6 +51,11 @@ record ResourceRules(
     }
 
     static Map<GroupResource, ResourceRules> index(ImagePolicy policy) {
+        return index(policy, true);
+    }
+
+    /** @param indexRules whether to index the rules by name (else every rule is a candidate: the plain scan) */
+    static Map<GroupResource, ResourceRules> index(ImagePolicy policy, boolean indexRules) {
         Map<GroupResource, ResourceRules> index = new HashMap<>();
         for (GroupResource gr : Resources.IMAGE_BEARING) {
             List<ExecutionRule> rules = new ArrayList<>();
@@ -76,7 +82,8 @@ record ResourceRules(
             boolean immutable = gr.equals(Resources.JOBS) || gr.equals(Resources.BUILDS);
             index.put(gr, new ResourceRules(gr, List.copyOf(rules), !allow.isEmpty(),
                     allowEnforcement == null ? Enforcement.Deny : allowEnforcement, List.copyOf(allow), byResolution, requests,
-                    requests && rewrite, requests && rewrite && !immutable));
+                    requests && rewrite, requests && rewrite && !immutable,
+                    indexRules ? CandidateRules.index(rules) : CandidateRules.scan(rules)));
         }
         return Map.copyOf(index);
     }
