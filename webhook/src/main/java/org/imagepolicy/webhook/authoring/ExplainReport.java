@@ -44,7 +44,7 @@ public final class ExplainReport {
             step = lookup(sb, step, t, offline);
             step = rules(sb, step, t, resource);
         }
-        sb.append('\n').append(step).append(". Decision: ").append(decision.outcome()).append(decision.allowed() ? " (allowed)" : " (" + decision.code() + ")")
+        sb.append('\n').append(step).append(". Decision: ").append(decision.outcome()).append(decision.allowed() ? "" : " (HTTP " + decision.code() + ")")
                 .append('\n');
         if (decision.message() != null) {
             sb.append("   ").append(decision.message()).append('\n');
@@ -97,7 +97,8 @@ public final class ExplainReport {
                     .append(" resolveImages does not require resolution, or the name alone already decides)\n");
             return step + 1;
         }
-        String target = p.registryLookup() ? ImageLookup.of(p.reference(), p.registryKey(), p.repository()).toString() : p.field().display();
+        String target = !p.registryLookup() ? p.field().display() : p.registryKey().isEmpty() ? p.field().display() + " (it names no registry)"
+                : ImageLookup.of(p.reference(), p.registryKey(), p.repository()).toString();
         Resolution r = t.resolution();
         if (r instanceof Resolution.Resolved ok) {
             ImageMetadata m = ok.metadata();
@@ -134,28 +135,36 @@ public final class ExplainReport {
                 reading = r.candidateRegistry();
                 sb.append("   as pulled from ").append(reading).append(" (").append(r.candidateRepository()).append("):\n");
             }
-            sb.append("   ").append(r.rule().describe()).append(": ").append(status(r)).append('\n');
+            sb.append("   ").append(r.rule().describe()).append(": ").append(status(r, t.planned().lookup())).append('\n');
             for (ConditionCheck c : r.conditions()) {
                 sb.append("     ").append(c.held() ? "holds    " : "fails    ").append(c.condition()).append(": ").append(c.detail()).append('\n');
             }
             if (r.rule().invertMatch() && !r.conditions().isEmpty()) {
                 sb.append("     invertMatch: the rule matches when its conditions do not all hold\n");
             }
-            if (r.matched() && !r.rule().enforcement().name().equals("Deny")) {
-                sb.append("     enforcement ").append(r.rule().enforcement()).append('\n');
-            }
         }
         return step + 1;
     }
 
-    private static String status(RuleCheck r) {
+    private static String status(RuleCheck r, boolean lookedUp) {
         switch (r.status()) {
             case EXCLUDED:
                 return "not evaluated (the namespace opted out of it)";
             case SKIPPED_UNRESOLVED:
-                return "not evaluated (skipOnResolutionFailure, and the image did not resolve)";
+                return lookedUp ? "not evaluated (skipOnResolutionFailure, and the image did not resolve)"
+                        : "not evaluated (skipOnResolutionFailure, and the image was not looked up)";
             case MATCHED:
-                return r.rule().reject() ? "MATCHED, so the image is denied" : "MATCHED, so the image is allowed";
+                if (!r.rule().reject()) {
+                    return "MATCHED: allows the image (unless a deny rule matches)";
+                }
+                switch (r.rule().enforcement()) {
+                    case Warn:
+                        return "MATCHED: admits the image with a warning";
+                    case Audit:
+                        return "MATCHED: admits the image, recorded for audit";
+                    default:
+                        return "MATCHED: denies the image";
+                }
             default:
                 return "not matched";
         }

@@ -56,11 +56,14 @@ public final class SuiteReader {
             error("", "a suite is an object with kind: " + KIND);
             return null;
         }
-        fields(root, "", SUITE_FIELDS);
         if (!KIND.equals(root.path("kind").asText()) || !API_VERSION.equals(root.path("apiVersion").asText())) {
+            // Most likely not a suite at all (an object left in tests/): one message, not one per field.
             error(root.has("kind") ? "/kind" : "", "a suite starts with apiVersion: " + API_VERSION + " and kind: " + KIND
-                    + " (found " + root.path("apiVersion").asText("no apiVersion") + ", " + root.path("kind").asText("no kind") + ")");
+                    + " (found " + root.path("apiVersion").asText("no apiVersion") + ", " + root.path("kind").asText("no kind") + ")"
+                    + (KIND.equals(root.path("kind").asText()) ? "" : "; objects a suite refers to belong in a subdirectory such as tests/objects/"));
+            return null;
         }
+        fields(root, "", SUITE_FIELDS);
         List<Path> policy = policy(root.path("policy"), file);
         Map<String, Resolution> facts = facts(root.path("images"));
         List<TestSuite.Case> cases = new ArrayList<>();
