@@ -27,7 +27,10 @@ import org.junit.jupiter.api.TestFactory;
 class ExplainGoldenTest {
     static final Path DIR = Project.root().resolve("webhook/src/test/resources/explain");
 
-    record Scenario(String name, String image, String resource, String namespace) {
+    record Scenario(String name, String image, String resource, String namespace, String policy) {
+        Scenario(String name, String image, String resource, String namespace) {
+            this(name, image, resource, namespace, "policy.yaml");
+        }
     }
 
     static final List<Scenario> SCENARIOS = List.of(
@@ -41,7 +44,11 @@ class ExplainGoldenTest {
                     + "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b", "pods", "shop"),
             new Scenario("invalid-reference-denied", "quay.io/Org/app:1", "pods", "shop"),
             new Scenario("exempt-namespace-skipped", "quay.io/org/app:1", "pods", "kube-system"),
-            new Scenario("resource-not-covered-skipped", "quay.io/org/app:1", "cronjobs", "shop"));
+            new Scenario("resource-not-covered-skipped", "quay.io/org/app:1", "cronjobs", "shop"),
+            new Scenario("unqualified-every-search-registry-allowed", "ubi9/ubi:9.4", "pods", "shop", "search-registries.yaml"),
+            new Scenario("unqualified-one-search-registry-denies", "busybox:1.36", "pods", "shop", "search-registries.yaml"),
+            new Scenario("default-port-same-registry-denied", "quay.io:443/org/app:1", "pods", "shop", "search-registries.yaml"),
+            new Scenario("other-port-denied-by-portless-deny-rule", "quay.io:8443/org/app:1", "pods", "shop", "search-registries.yaml"));
 
     static final Map<String, Resolution> FACTS = Map.of(
             "index.docker.io/library/nginx:1.25", resolved(Map.of("approved", "true"), Map.of()),
@@ -55,17 +62,17 @@ class ExplainGoldenTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> explainPrintsEachStep() throws Exception {
-        ImagePolicy policy = PolicyFiles.load(List.of(DIR.resolve("policy.yaml")), true).policy();
-        ImagePolicyEngine engine = new ImagePolicyEngine(policy);
+    Stream<DynamicTest> explainPrintsEachStep() {
         ImageFacts facts = (field, reference) -> FACTS.getOrDefault(field.name(), Resolution.OFFLINE);
         return SCENARIOS.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
+            ImagePolicy policy = PolicyFiles.load(List.of(DIR.resolve(s.policy())), true).policy();
+            ImagePolicyEngine engine = new ImagePolicyEngine(policy);
             GroupResource gr = AdmissionRequests.parseResource(s.resource());
             var prepared = engine.prepare(AdmissionRequests.input(AdmissionRequests.objectWithImage(gr, s.image(), "explain", s.namespace()),
                     s.namespace()), Set.of());
             ImagePolicyEngine.Explanation explained = engine.explain(prepared, facts);
             assertThat(explained.decision()).isEqualTo(engine.decide(prepared, facts));
-            String text = "$ explain --policy explain/policy.yaml --resource " + s.resource() + " --namespace " + s.namespace() + " " + s.image()
+            String text = "$ explain --policy explain/" + s.policy() + " --resource " + s.resource() + " --namespace " + s.namespace() + " " + s.image()
                     + "\n" + ExplainReport.render(policy, s.image(), gr, s.namespace(), explained, !FACTS.containsKey(s.image()));
             Path golden = DIR.resolve(s.name() + ".txt");
             if (Boolean.getBoolean("golden.update")) {

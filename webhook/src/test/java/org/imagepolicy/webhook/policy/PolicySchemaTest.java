@@ -185,6 +185,7 @@ class PolicySchemaTest {
                 head + "executionRules:\n- name: a\n  matchImageLabels: [{matchExpressions: [{key: a, operator: Equals}]}]\n",
                 head + "executionRules:\n- name: a\n  invertMatch: maybe\n",
                 head + "exemptNamespaces: [Kube_System]\n",
+                head + "unqualifiedSearchRegistries: [\"*.example.com\"]\n",
                 "apiVersion: image.openshift.io/v1\nkind: ImagePolicy\n",
                 "openshift.io/ImagePolicy: {configuration: {kind: ImagePolicyConfig, apiVersion: v2}}")) {
             assertThat(loaderRefuses(bad)).as("the loader refuses:%n%s", bad).isTrue();
