@@ -134,6 +134,22 @@ class PolicyTestCommandTest {
         return out;
     }
 
+    /** The suite the README shows passes, beside copies of the policy and object it names. */
+    @Test
+    void theReadmesSampleSuitePasses(@TempDir Path dir) throws IOException {
+        String readme = Files.readString(Project.root().resolve("README.md"));
+        int at = readme.indexOf("```yaml\napiVersion: imagepolicy.org/v1alpha1");
+        assertThat(at).as("the README's sample suite").isPositive();
+        String suite = readme.substring(at + "```yaml\n".length(), readme.indexOf("```", at + 7));
+        Files.createDirectories(dir.resolve("tests/objects"));
+        Files.copy(POLICIES.resolve("examples/approved-label.yaml"), dir.resolve("approved-label.yaml"));
+        Files.copy(POLICIES.resolve("examples/tests/objects/deployment-web.yaml"), dir.resolve("tests/objects/deployment-web.yaml"));
+        Files.writeString(dir.resolve("tests/readme.yaml"), suite);
+        CommandLineTest.Run r = CommandLineTest.run("test", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("3 cases: 3 passed, 0 failed; 1 suite");
+    }
+
     @Test
     void aFailedCaseSaysWhatWasExpectedWhatHappenedAndWhy(@TempDir Path dir) throws IOException {
         Path suite = dir.resolve("suite.yaml");
