@@ -87,7 +87,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (!offline && !prepared.registryLookups().isEmpty()) {
             try {
                 Map<ImageReference, Resolution> found = RegistryLookups.resolve(registry.settings(), lookupTimeout, prepared.registryLookups());
-                facts = (field, reference) -> found.getOrDefault(reference, Resolution.OFFLINE);
+                Resolution missing = new Resolution.Failed("no lookup was made for this image");
+                facts = (field, reference) -> found.getOrDefault(reference, missing);
             } catch (CredentialsException | IllegalArgumentException | IOException e) {
                 err.println(e.getMessage());
                 err.flush();
