@@ -30,35 +30,45 @@ final class NameConditions {
      */
     static boolean hold(ExecutionRule rule, boolean named, String registryKey, String repository, boolean integrated,
             List<ConditionCheck> trace) {
+        // The messages are built only when tracing: an admission allocates nothing here.
         boolean all = true;
         if (rule.matchIntegratedRegistry()) {
-            if (trace == null && !integrated) {
-                return false;
+            if (trace == null) {
+                if (!integrated) {
+                    return false;
+                }
+            } else {
+                all &= record(trace, "matchIntegratedRegistry", integrated, integrated ? "the image is in the integrated registry"
+                        : "the image is not in the integrated registry");
             }
-            all &= record(trace, "matchIntegratedRegistry", integrated, integrated ? "the image is in the integrated registry"
-                    : "the image is not in the integrated registry");
         }
         boolean anyPort = rule.reject() != rule.invertMatch();
         if (!rule.matchRegistries().isEmpty()) {
             HostPattern hit = named ? firstHost(rule.matchRegistries(), registryKey, anyPort) : null;
-            if (trace == null && hit == null) {
-                return false;
-            }
-            all &= record(trace, "matchRegistries " + rule.matchRegistries(), hit != null, hit != null
+            if (trace == null) {
+                if (hit == null) {
+                    return false;
+                }
+            } else {
+                all &= record(trace, "matchRegistries " + rule.matchRegistries(), hit != null, hit != null
                     ? "registry " + registryKey + " matches " + hit + (hit.port() == RegistryName.NO_PORT && !hit.matches(registryKey, false)
                             ? " (a pattern without a port covers every port where a match denies)" : "")
                     : !named ? "the reference is not an image name"
                     : registryKey.isEmpty() ? "the image names no registry" : "registry " + registryKey + " matches none of them");
+            }
         }
         if (!rule.matchRepositories().isEmpty()) {
             RepositoryPattern hit = firstRepository(rule.matchRepositories(), repository, anyPort);
-            if (trace == null && hit == null) {
-                return false;
+            if (trace == null) {
+                if (hit == null) {
+                    return false;
+                }
+            } else {
+                all &= record(trace, "matchRepositories " + rule.matchRepositories(), hit != null, hit != null
+                        ? "repository " + repository + " matches " + hit
+                        : repository == null ? "the image has no registry, so no repository to match"
+                        : "repository " + repository + " matches none of them");
             }
-            all &= record(trace, "matchRepositories " + rule.matchRepositories(), hit != null, hit != null
-                    ? "repository " + repository + " matches " + hit
-                    : repository == null ? "the image has no registry, so no repository to match"
-                    : "repository " + repository + " matches none of them");
         }
         return all;
     }

@@ -235,24 +235,33 @@ final class ReferenceJudge {
         }
         for (ValueCondition c : rule.matchDockerImageLabels()) {
             boolean held = c.matches(metadata.labels());
-            if (trace == null && !held) {
-                return false;
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchDockerImageLabels " + c, held, valueDetail("label", c, metadata.labels()));
             }
-            all &= NameConditions.record(trace, "matchDockerImageLabels " + c, held, valueDetail("label", c, metadata.labels()));
         }
         for (LabelSelector s : rule.matchImageLabels()) {
             boolean held = s.matches(metadata.labels());
-            if (trace == null && !held) {
-                return false;
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchImageLabels " + s, held, "the image's labels are " + new java.util.TreeMap<>(metadata.labels()));
             }
-            all &= NameConditions.record(trace, "matchImageLabels " + s, held, "the image's labels are " + new java.util.TreeMap<>(metadata.labels()));
         }
         for (ValueCondition c : rule.matchImageAnnotations()) {
             boolean held = c.matches(metadata.annotations());
-            if (trace == null && !held) {
-                return false;
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchImageAnnotations " + c, held, valueDetail("annotation", c, metadata.annotations()));
             }
-            all &= NameConditions.record(trace, "matchImageAnnotations " + c, held, valueDetail("annotation", c, metadata.annotations()));
         }
         return all;
     }
