@@ -114,9 +114,34 @@ public final class ImagePolicyEngine {
         List<Violation> violations = new ArrayList<>(0);
         List<String> notes = new ArrayList<>(0);
         for (PlannedReference p : prepared.references) {
-            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations, notes);
+            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations, notes, null);
         }
         return DecisionBuilder.build(prepared.input, displayName(prepared.input), violations, notes);
+    }
+
+    /** A decision with the steps that led to it, one trace per planned reference, in the request's order. */
+    public record Explanation(Decision decision, List<ReferenceTrace> references) {
+    }
+
+    /**
+     * {@link #decide(PreparedRequest, ImageFacts)} recording each step: the same judge, the same rules, the
+     * same decision; only the first failing condition of a rule no longer ends its evaluation, so that every
+     * condition can be shown. For {@code explain} and {@code test}, never for admissions.
+     */
+    public Explanation explain(PreparedRequest prepared, ImageFacts facts) {
+        if (prepared.answered() != null) {
+            return new Explanation(prepared.answered(), List.of());
+        }
+        List<Violation> violations = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<ReferenceTrace> traces = new ArrayList<>(prepared.references.size());
+        for (PlannedReference p : prepared.references) {
+            ReferenceTrace.Recorder recorder = new ReferenceTrace.Recorder(p);
+            int before = violations.size();
+            judge.judge(p, prepared.rules, prepared.excludedRules, facts, violations, notes, recorder);
+            traces.add(recorder.build(violations.subList(before, violations.size())));
+        }
+        return new Explanation(DecisionBuilder.build(prepared.input, displayName(prepared.input), violations, notes), List.copyOf(traces));
     }
 
     /** The decision plus, when allowed, the patch pinning resolved images ({@code /mutate}). */

@@ -59,16 +59,20 @@ final class ReferenceJudge {
         return lookup ? planned.withLookup(true, pin) : planned;
     }
 
-    /** The decide step, from the plan and whatever facts were gathered for it. */
+    /**
+     * The decide step, from the plan and whatever facts were gathered for it.
+     *
+     * @param trace records each step for {@code explain}; {@code null} on every admission
+     */
     void judge(PlannedReference p, ResourceRules rr, Set<String> excludedRules, ImageFacts facts, List<Violation> out,
-            List<String> notes) {
+            List<String> notes, ReferenceTrace.Recorder trace) {
         ImageField field = p.field();
         if (p.parseError() != null) {
             out.add(new Violation(field, Enforcement.Deny, null, field.display() + " is not a valid image reference: " + p.parseError()));
             return;
         }
         if (searchedAcrossRegistries(p.reference())) {
-            judgeEachCandidate(p, rr, excludedRules, out);
+            judgeEachCandidate(p, rr, excludedRules, out, trace);
             return;
         }
         String resolutionError = null;
@@ -77,6 +81,9 @@ final class ReferenceJudge {
         if (p.lookup()) {
             Resolution res = isResolvableKind(field) ? facts.lookup(field, p.reference())
                     : new Resolution.Failed("image policy does not allow image references of kind \"" + field.kind() + "\"");
+            if (trace != null) {
+                trace.resolution = res;
+            }
             if (res instanceof Resolution.Resolved) {
                 Resolution.Resolved ok = (Resolution.Resolved) res;
                 metadata = ok.metadata();
@@ -87,13 +94,16 @@ final class ReferenceJudge {
             } else {
                 resolutionError = ((Resolution.Failed) res).reason();
                 if (policy.resolveImages().failOnResolutionFailure()) {
+                    if (trace != null) {
+                        trace.deniedAsUnresolvable = true;
+                    }
                     out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
                             + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
                     return;
                 }
             }
         }
-        evaluate(p, field.display(), rr, excludedRules, metadata, integrated, resolutionError, out);
+        evaluate(p, field.display(), rr, excludedRules, metadata, integrated, resolutionError, out, trace);
     }
 
     private boolean searchedAcrossRegistries(ImageReference ref) {
@@ -109,7 +119,8 @@ final class ReferenceJudge {
      * as coming from each: allowed only if every candidate would be, denied if any would be. It is never
      * looked up (which registry's image would run is the node's choice), so resolution counts as failed.
      */
-    private void judgeEachCandidate(PlannedReference p, ResourceRules rr, Set<String> excludedRules, List<Violation> out) {
+    private void judgeEachCandidate(PlannedReference p, ResourceRules rr, Set<String> excludedRules, List<Violation> out,
+            ReferenceTrace.Recorder trace) {
         ImageField field = p.field();
         ImageReference ref = p.reference();
         String resolutionError = null;
@@ -117,7 +128,13 @@ final class ReferenceJudge {
             resolutionError = "it names no registry, and nodes may pull it from any of " + String.join(", ", candidates)
                     + " (unqualifiedSearchRegistries), so it cannot be resolved to one image; write the registry, as in "
                     + ref.canonicalRepository(candidates.get(0)) + (ref.digest() != null ? "@" + ref.digest() : ref.tag() != null ? ":" + ref.tag() : "");
+            if (trace != null) {
+                trace.resolution = new Resolution.Failed(resolutionError);
+            }
             if (policy.resolveImages().failOnResolutionFailure()) {
+                if (trace != null) {
+                    trace.deniedAsUnresolvable = true;
+                }
                 out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
                         + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
                 return;
@@ -129,7 +146,10 @@ final class ReferenceJudge {
             PlannedReference as = new PlannedReference(field, ref, null, candidate, repository, integrated(candidate), false, false);
             String display = field.display() + " (which a node may pull from " + candidate + " as " + repository + ")";
             List<Violation> found = new ArrayList<>(0);
-            evaluate(as, display, rr, excludedRules, null, as.integrated(), resolutionError, found);
+            if (trace != null) {
+                trace.candidate = as;
+            }
+            evaluate(as, display, rr, excludedRules, null, as.integrated(), resolutionError, found, trace);
             for (Violation v : found) {
                 if (!alreadyFound(out, before, v.rule())) {
                     out.add(v);
@@ -149,8 +169,12 @@ final class ReferenceJudge {
 
     /** The resource's execution rules against one reading of the reference. */
     private void evaluate(PlannedReference p, String display, ResourceRules rr, Set<String> excludedRules, ImageMetadata metadata,
-            boolean integrated, String resolutionError, List<Violation> out) {
+            boolean integrated, String resolutionError, List<Violation> out, ReferenceTrace.Recorder trace) {
         ImageField field = p.field();
+        if (trace != null) {
+            trace.coveredByExecution = rr.coveredByExecution();
+            trace.defaultReject = rr.defaultReject();
+        }
         if (!rr.coveredByExecution()) {
             return;
         }
@@ -160,12 +184,22 @@ final class ReferenceJudge {
         for (int i : rr.candidates().candidates(p.registryKey(), p.repository())) {
             ExecutionRule rule = rules.get(i);
             if (excludedRules.contains(rule.name()) && !rule.ignoreNamespaceOverride()) {
+                if (trace != null) {
+                    trace.rule(rule, RuleCheck.Status.EXCLUDED, List.of());
+                }
                 continue;
             }
             if (metadata == null && rule.skipOnResolutionFailure()) {
+                if (trace != null) {
+                    trace.rule(rule, RuleCheck.Status.SKIPPED_UNRESOLVED, List.of());
+                }
                 continue;
             }
-            boolean matched = conditionHolds(rule, p, metadata, integrated) != rule.invertMatch();
+            List<ConditionCheck> checks = trace == null ? null : new ArrayList<>();
+            boolean matched = conditionHolds(rule, p, metadata, integrated, checks) != rule.invertMatch();
+            if (trace != null) {
+                trace.rule(rule, matched ? RuleCheck.Status.MATCHED : RuleCheck.Status.NOT_MATCHED, checks);
+            }
             if (matched && rule.reject()) {
                 out.add(new Violation(field, rule.enforcement(), rule.name(), display + " matches " + rule.describe()
                         + resolutionNote(resolutionError) + "; use an image this rule does not match"));
@@ -184,30 +218,60 @@ final class ReferenceJudge {
         return field.isDockerImage() || "ImageStreamTag".equals(kind) || "ImageStreamImage".equals(kind);
     }
 
-    /** Conditions are ANDed; metadata conditions cannot hold without a resolved image. */
-    private static boolean conditionHolds(ExecutionRule rule, PlannedReference p, ImageMetadata metadata, boolean integrated) {
-        if (!NameConditions.hold(rule, p, integrated)) {
+    /**
+     * Conditions are ANDed; metadata conditions cannot hold without a resolved image. With {@code trace}, every
+     * condition is evaluated and recorded (see {@link NameConditions}); without, the first failure decides.
+     */
+    private static boolean conditionHolds(ExecutionRule rule, PlannedReference p, ImageMetadata metadata, boolean integrated,
+            List<ConditionCheck> trace) {
+        if (!NameConditions.hold(rule, p, integrated, trace) && trace == null) {
             return false;
         }
+        boolean all = trace == null || trace.stream().allMatch(ConditionCheck::held);
         if (metadata == null) {
-            return !rule.needsMetadata();
+            if (rule.needsMetadata()) {
+                NameConditions.record(trace, "image labels and annotations", false, "the image was not resolved, so its labels"
+                        + " and annotations are unknown and no condition on them holds");
+                return false;
+            }
+            return all;
         }
         for (ValueCondition c : rule.matchDockerImageLabels()) {
-            if (!c.matches(metadata.labels())) {
-                return false;
+            boolean held = c.matches(metadata.labels());
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchDockerImageLabels " + c, held, valueDetail("label", c, metadata.labels()));
             }
         }
         for (LabelSelector s : rule.matchImageLabels()) {
-            if (!s.matches(metadata.labels())) {
-                return false;
+            boolean held = s.matches(metadata.labels());
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchImageLabels " + s, held, "the image's labels are " + new java.util.TreeMap<>(metadata.labels()));
             }
         }
         for (ValueCondition c : rule.matchImageAnnotations()) {
-            if (!c.matches(metadata.annotations())) {
-                return false;
+            boolean held = c.matches(metadata.annotations());
+            if (trace == null) {
+                if (!held) {
+                    return false;
+                }
+            } else {
+                all &= NameConditions.record(trace, "matchImageAnnotations " + c, held, valueDetail("annotation", c, metadata.annotations()));
             }
         }
-        return true;
+        return all;
+    }
+
+    private static String valueDetail(String what, ValueCondition c, java.util.Map<String, String> values) {
+        String actual = values.get(c.key());
+        return actual == null ? "the image has no " + what + " " + c.key() : "the image's " + what + " " + c.key() + " is \"" + actual + "\"";
     }
 
     private String noAllowRuleReason(ImageField field, String display, ImageReference ref, String registryKey, ResourceRules rr,

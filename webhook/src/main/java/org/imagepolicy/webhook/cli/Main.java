@@ -3,10 +3,11 @@ package org.imagepolicy.webhook.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review, audit, diff. */
+/** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review, audit, diff, test, explain. */
 @Command(name = "image-policy-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Enforces OpenShift ImagePolicy rules as a Kubernetes validating admission webhook.",
         subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, AuditCommand.class, DiffCommand.class,
+            TestCommand.class, ExplainCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input or an invalid policy; 1 is left for unexpected failures. */

@@ -1,17 +1,14 @@
 package org.imagepolicy.webhook.cli;
 
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.imagepolicy.webhook.admission.AdmissionInput;
 import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
 import org.imagepolicy.webhook.admission.BadReviewException;
@@ -22,10 +19,8 @@ import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.load.PolicyFiles;
-import org.imagepolicy.webhook.metrics.RegistryMetrics;
 import org.imagepolicy.webhook.policy.PolicyException;
 import org.imagepolicy.webhook.policy.PolicyProblem;
-import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,28 +103,14 @@ final class ReviewCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same resolver serve uses, for one request; Vert.x only lives while the lookups run. */
+    /** The same resolver serve uses, for one request. */
     private ImageFacts lookUp(List<ImageLookup> lookups) throws CredentialsException, IOException {
         if (lookups.isEmpty()) {
             return ImageFacts.OFFLINE;
         }
-        Vertx vertx = Vertx.vertx();
-        try {
-            RegistryResolver resolver = RegistryResolver.create(vertx, registry.settings(), new RegistryMetrics(), lookupTimeout);
-            Map<ImageReference, Resolution> byReference = new HashMap<>();
-            resolver.resolve(lookups, System.nanoTime() + lookupTimeout.toNanos()).toCompletionStage().toCompletableFuture()
-                    .get(lookupTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)
-                    .forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
-            Resolution missing = new Resolution.Failed("no lookup was made for this image");
-            return (field, reference) -> byReference.getOrDefault(reference, missing);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("registry lookups did not finish: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while looking images up", e);
-        } finally {
-            vertx.close();
-        }
+        Map<ImageReference, Resolution> byReference = RegistryLookups.resolve(registry.settings(), lookupTimeout, lookups);
+        Resolution missing = new Resolution.Failed("no lookup was made for this image");
+        return (field, reference) -> byReference.getOrDefault(reference, missing);
     }
 
     private byte[] read() throws IOException {

@@ -15,7 +15,8 @@ import org.imagepolicy.webhook.policy.PolicyProblem;
 /**
  * Reads policy files from disk: a file, or a directory meaning every {@code *.yaml}, {@code *.yml} and
  * {@code *.json} in it, in name order. Hidden entries are skipped, which also skips the {@code ..data}
- * links Kubernetes uses when it mounts a ConfigMap.
+ * links Kubernetes uses when it mounts a ConfigMap, and so are JSON Schemas ({@code *.schema.json}), so the
+ * editor schema can live beside the policies it describes.
  */
 public final class PolicyFiles {
     private PolicyFiles() {
@@ -67,6 +68,9 @@ public final class PolicyFiles {
 
     private static boolean isPolicyFile(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".schema.json")) {
+            return false;
+        }
         return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
     }
 

@@ -119,7 +119,7 @@ class CandidateRulesPropertyTest {
                             ExecutionRule rule = rules.get(i);
                             assertThat(rule.invertMatch()).isFalse();
                             for (boolean integrated : new boolean[] {false, true}) {
-                                assertThat(NameConditions.hold(rule, true, key, repository, integrated))
+                                assertThat(NameConditions.hold(rule, true, key, repository, integrated, null))
                                         .as("%s left out for %s (%s)", rule.describe(), key, repository).isFalse();
                             }
                         }
