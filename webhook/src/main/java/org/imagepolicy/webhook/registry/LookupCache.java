@@ -148,7 +148,7 @@ final class LookupCache {
     /**
      * Roughly the bytes an entry holds on its own. Label and annotation keys are the same few dozen on
      * every image and shared (see ImageInspector), so only values count; the bound then holds about
-     * 100,000 images of twenty-odd labels in 160 MiB of weight, and far fewer of a registry's oversized ones.
+     * 100,000 images of twenty-odd labels in 160 MiB of weight (see CacheBudget), and far fewer of a registry's oversized ones.
      */
     private static int weight(DigestKey k, MetaEntry e) {
         int w = 96 + k.registryKey().length() + k.repository().length() + k.digest().length();
