@@ -27,7 +27,7 @@ final class JsonLineFormatter extends Formatter {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("timestamp", r.getInstant().toString());
+            g.writeStringField("timestamp", r.getInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
             g.writeStringField("level", level(r.getLevel()));
             g.writeStringField("logger", r.getLoggerName() == null ? "" : r.getLoggerName());
             if (r instanceof DecisionRecord d) {

@@ -21,7 +21,7 @@ public record CacheBudget(long bytes, int percent, long maxHeap) {
             throw new IllegalArgumentException("--cache-max-heap-percent must be between 1 and " + MAX_PERCENT
                     + " (the rest of the heap answers requests), was " + percent);
         }
-        long share = maxHeap / 100 * percent;
+        long share = maxHeap / 100 * percent + maxHeap % 100 * percent / 100; // exact, and no overflow near Long.MAX_VALUE
         return new CacheBudget(Math.max(FLOOR_BYTES, share), percent, maxHeap);
     }
 

@@ -73,6 +73,12 @@ final class LookupCache {
         return metadata.estimatedSize();
     }
 
+    /** Runs pending evictions now (Caffeine otherwise runs them on its own schedule); for tests. */
+    void cleanUp() {
+        metadata.cleanUp();
+        tags.cleanUp();
+    }
+
     /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
     Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         TagEntry cached = tags.getIfPresent(key);
