@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java -cp benchmarks.jar org.imagepolicy.bench.TcpBalancer PORT STATS-FILE BACKEND-PORT:HEALTH-PORT...</pre>
  *
- * Runs until its standard input closes; writes its counters to STATS-FILE every probe round.
+ * Runs until its standard input closes; writes its counters to STATS-FILE every probe round. A file
+ * {@code hold-PORT} beside STATS-FILE keeps that backend out of rotation even when ready: the soak holds a
+ * restarted server back until it has warmed its registry cache (a readiness gate the webhook does not have).
  */
 public final class TcpBalancer {
     private record Backend(int port, int health, AtomicBoolean ready) {
@@ -51,7 +53,8 @@ public final class TcpBalancer {
             for (Backend b : backends) {
                 probe.request(HttpMethod.GET, b.health(), "127.0.0.1", "/readyz")
                         .compose(r -> r.send())
-                        .onComplete(done -> b.ready().set(done.succeeded() && done.result().statusCode() == 200));
+                        .onComplete(done -> b.ready().set(done.succeeded() && done.result().statusCode() == 200
+                                && !Files.exists(stats.resolveSibling("hold-" + b.port()))));
             }
             String line = "connections=" + connections.get() + " no_ready_backend=" + noBackend.get() + " connect_failures="
                     + connectFailures.get() + "\n";

@@ -215,6 +215,11 @@ public final class WebhookServer implements AutoCloseable {
             LOG.warning(() -> inFlight.count() + " requests were still in flight after the grace period; closing anyway");
         }
         try {
+            // Servers first: a connection accepted while Vert.x itself closes finds no event loop and is logged as an error.
+            List<Future<?>> closing = new ArrayList<>();
+            admissionServers.forEach(server -> closing.add(server.close()));
+            closing.add(healthServer.close());
+            await(Future.join(closing), "close the servers");
             await(vertx.close(), "close");
         } catch (IOException | InterruptedException e) {
             LOG.warning(() -> "close failed: " + e.getMessage());
