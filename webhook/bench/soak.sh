@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Soak: the jar under sustained load at half its saturating rate for MINUTES (default 10), while its
 # policy is rewritten every 10 s, its certificate rotated every minute, and the registry it looks
-# images up in fails 5% of requests. Every pod it is sent is one the policy allows. At the end it checks:
-#   - no admission failed (no denial, no 5xx, no connection error, no timeout);
+# images up in fails 5% of requests. Every pod it is sent is one the policy allows. The load goes through
+# a TCP balancer (bench TcpBalancer: new connections to backends whose /readyz says ready) to two servers,
+# the one measured below and a second one restarted (SIGTERM, then started again) every 30 s: a rolling
+# restart. At the end it checks:
+#   - no admission failed (no denial, no 5xx, no connection error, no timeout), restarts included;
 #   - every policy rewrite and certificate rotation was picked up, and new TLS clients get the new certificate;
 #   - the heap after a full GC did not grow, and no file descriptor leaked;
 # and exits non-zero, saying which check failed, if any did.
@@ -57,16 +60,27 @@ policy 0
 java -cp "$bench" org.imagepolicy.bench.RotateCertificate "$work/tls"
 
 port=$(free_port); health=$(free_port)
-# A 5 s tag TTL: each image's digest is refreshed from the failing registry about once every 4 s.
-java -Xms256m -Xmx256m -jar "$jar" serve --policy "$work/policy.yaml" --host 127.0.0.1 --port "$port" --health-port "$health" \
-  --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" --reload-interval 1 --tag-ttl 5s --max-stale 10m \
-  --allow-registry-address 127.0.0.1 --insecure-registry "$FLAKY" >"$work/webhook.log" 2>&1 &
-webhook=$!; pids+=($webhook)
-until curl -sf "http://127.0.0.1:$health/readyz" >/dev/null; do
-  kill -0 "$webhook" 2>/dev/null || { cat "$work/webhook.log"; exit 1; }
-  sleep 0.1
-done
-url="https://127.0.0.1:$port/validate"
+port2=$(free_port); health2=$(free_port); balancer=$(free_port)
+# serve PORT HEALTH LOG: one webhook; a 5 s tag TTL refreshes each image's digest from the failing registry
+# about once every 4 s. The balancer probes every 200 ms, so a 3 s shutdown delay covers its endpoint removal.
+serve() {
+  java -Xms256m -Xmx256m -jar "$jar" serve --policy "$work/policy.yaml" --host 127.0.0.1 --port "$1" --health-port "$2" \
+    --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" --reload-interval 1 --tag-ttl 5s --max-stale 10m \
+    --shutdown-delay 3s --allow-registry-address 127.0.0.1 --insecure-registry "$FLAKY" >>"$3" 2>&1 &
+}
+await_ready() { # HEALTH PID LOG
+  until curl -sf "http://127.0.0.1:$1/readyz" >/dev/null; do
+    kill -0 "$2" 2>/dev/null || { cat "$3"; exit 1; }
+    sleep 0.1
+  done
+}
+serve "$port" "$health" "$work/webhook.log"; webhook=$!; pids+=($webhook)
+serve "$port2" "$health2" "$work/webhook2.log"; second=$!; pids+=($second)
+await_ready "$health" "$webhook" "$work/webhook.log"
+await_ready "$health2" "$second" "$work/webhook2.log"
+keep_alive TcpBalancer "$balancer" "$work/balancer.stats" "$port:$health" "$port2:$health2"
+until [ -s "$work/balancer.stats" ]; do sleep 0.1; done
+url="https://127.0.0.1:$balancer/validate"
 load() { # seconds rate -> RESULT line
   env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$2" CONNECTIONS=$connections \
     wrk -t1 -c$connections -d"$1"s --timeout 5s -s webhook/bench/post.lua "$url" 2>>"$work/wrk.err" | grep '^RESULT' || true
@@ -81,7 +95,7 @@ for pass in 1 2 3 4 5 6 7 8 9 10; do
 done
 saturating=$(field rps "$(load 5 0)")
 rate=$(python3 -c "print(int($saturating / 2))")
-log "saturating at $saturating req/s; soaking at $rate req/s for $minutes min with pods of 3 images from $hot, registry failing 5%"
+log "saturating at $saturating req/s through the balancer; soaking at $rate req/s for $minutes min with pods of 3 images from $hot, registry failing 5%, the second server restarted every 30 s"
 
 wrk_start=$(date +%s)
 env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE="$rate" CONNECTIONS=$connections \
@@ -94,8 +108,37 @@ heap0=$(heap_after_gc); fds0=$(fds)
 log "baseline after 20 s: heap after GC $((heap0 / 1024)) MiB, $fds0 file descriptors"
 
 rewrites=0; rotations=0; rotation_failures=0; next_policy=10; next_rotation=30; variant=0
+# The rolling restart: SIGTERM the second server, wait for it to exit, start it again, wait until ready; every 30 s.
+restarts=0; restart_state=up; next_restart=30; bad_exits=0
 while kill -0 "$wrk" 2>/dev/null; do
   now=$(( $(date +%s) - wrk_start ))
+  case $restart_state in
+    up)
+      if [ "$now" -ge "$next_restart" ] && [ "$now" -lt "$((minutes * 60 - 15))" ]; then
+        kill -TERM "$second"; restart_state=stopping; stop_started=$now
+      fi ;;
+    stopping)
+      if ! kill -0 "$second" 2>/dev/null; then
+        status=0; wait "$second" || status=$?
+        [ "$status" = 143 ] || bad_exits=$((bad_exits + 1))
+        # A new server starts with an empty cache, and resolveImages: Required denies what a failing registry cannot
+        # answer yet (as at the start of the soak). The balancer holds it back until it is warm, as a readiness gate would.
+        touch "$work/hold-$port2"
+        serve "$port2" "$health2" "$work/webhook2.log"; second=$!; pids+=($second); restart_state=starting
+        stopped_after=$((now - stop_started))
+      fi ;;
+    starting)
+      if curl -sf "http://127.0.0.1:$health2/readyz" >/dev/null; then
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+          r=$(env REVIEW="$work/reviews/pod-3-template.json" IMAGE_FORMAT="$FLAKY/bench/app-%d:v1" COUNT=$hot RATE=0 CONNECTIONS=2 \
+            wrk -t1 -c2 -d2s --timeout 5s -s webhook/bench/post.lua "https://127.0.0.1:$port2/validate" 2>/dev/null | grep '^RESULT' || true)
+          [ "$(field denied "$r")" = 0 ] && [ "$(metric "$health2" 'cache_entries{cache="images"}')" -ge "$hot" ] && break
+        done
+        rm -f "$work/hold-$port2"
+        restarts=$((restarts + 1)); restart_state=up; next_restart=$((next_restart + 30))
+        log "second server restarted ($restarts): exited ${stopped_after} s after SIGTERM, warmed, back in the balancer"
+      fi ;;
+  esac
   if [ "$now" -ge "$next_policy" ]; then
     variant=$((1 - variant)); policy "$variant"; rewrites=$((rewrites + 1)); next_policy=$((next_policy + 10))
   fi
@@ -130,6 +173,7 @@ echo "  $(field requests "$result") admissions: $(field denied "$result") denied
 echo "  registry: $registry_errors failed requests (injected), $stale digests served stale"
 echo "  policy rewritten $rewrites times, reloaded $((policy_reloads - 1)) times, $policy_failures failures; certificate rotated $rotations times, reloaded $cert_reloads"
 echo "  heap after GC $((heap0 / 1024)) MiB -> $((heap1 / 1024)) MiB; file descriptors $fds0 -> $fds1"
+echo "  rolling restart: second server restarted $restarts times, $bad_exits exits other than SIGTERM's 143; balancer $(cat "$work/balancer.stats")"
 
 failed=0
 check() { if eval "$2"; then echo "  ok:     $1"; else echo "  FAILED: $1"; failed=1; fi; }
@@ -138,6 +182,9 @@ check "load ran (admissions answered)" "[ '$(field requests "$result")' -gt 0 ]"
 check "no allowable admission denied" "[ '$(field denied "$result")' = 0 ]"
 check "no 5xx or other non-200 answer" "[ '$(field non200 "$result")' = 0 ]"
 check "no connection error or timeout" "[ '$(field errors "$result")' = 0 ]"
+check "the second server restarted (every 30 s, each cycle with its warm-up; at least $minutes times), each exit a clean SIGTERM" \
+  "[ $restarts -ge $minutes ] && [ $bad_exits = 0 ]"
+check "the balancer always had a ready server" "grep -q ' no_ready_backend=0 connect_failures=0' '$work/balancer.stats'"
 check "the registry really failed requests" "[ $registry_errors -gt 0 ]"
 check "every policy rewrite reloaded, none failed" "[ $((policy_reloads - 1)) -ge $rewrites ] && [ $policy_failures = 0 ]"
 check "every certificate rotation reloaded and served" "[ $cert_reloads -ge $rotations ] && [ $rotation_failures = 0 ]"

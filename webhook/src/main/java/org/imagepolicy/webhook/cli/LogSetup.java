@@ -8,7 +8,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** One line per record on stderr, timestamped in UTC, with the stack trace only when there is one. */
+/**
+ * One line per record on stderr, timestamped in UTC: text for people (with the stack trace only when there is
+ * one), or with {@code serve --log-format json} one JSON object per line for log shippers.
+ */
 final class LogSetup {
     private LogSetup() {
     }
@@ -27,6 +30,24 @@ final class LogSetup {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    }
+
+    /** The formats {@code serve --log-format} takes. */
+    enum Format {
+        text, json
+    }
+
+    /** Switches the console handler {@link #configure()} installed to the given format; a no-op when embedded without it. */
+    static void use(Format format) {
+        for (Handler h : Logger.getLogger("").getHandlers()) {
+            if (h instanceof ConsoleHandler) {
+                h.setFormatter(formatter(format));
+            }
+        }
+    }
+
+    static Formatter formatter(Format format) {
+        return format == Format.json ? new JsonLineFormatter() : new LineFormatter();
     }
 
     /** A LogManager that keeps logging through JVM shutdown; handlers are flushed when the process ends. */

@@ -45,8 +45,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"image-policy-webhook " + (v == null ? "development build" : v)};
+            return new String[] {"image-policy-webhook " + org.imagepolicy.webhook.registry.UserAgent.VERSION};
         }
     }
 }

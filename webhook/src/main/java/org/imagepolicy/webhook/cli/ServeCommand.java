@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.policy.PolicyException;
 import org.imagepolicy.webhook.policy.PolicyProblem;
+import org.imagepolicy.webhook.registry.CacheBudget;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
 import org.imagepolicy.webhook.server.ServerSettings;
 import org.imagepolicy.webhook.server.WebhookServer;
@@ -62,8 +63,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--reload-interval", defaultValue = "2", paramLabel = "SECONDS", description = "How often policy and certificate files are checked (default: ${DEFAULT-VALUE}).")
     long reloadSeconds;
 
-    @Option(names = "--shutdown-grace", defaultValue = "20", paramLabel = "SECONDS", description = "How long SIGTERM waits for in-flight requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shutdown-grace", defaultValue = "20", paramLabel = "SECONDS", description = "After the shutdown delay, how long in-flight requests may take (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
+
+    @Option(names = "--shutdown-delay", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = {"After SIGTERM, how long admissions are still accepted and answered, each answer asking its client to",
+                "reconnect elsewhere, before in-flight requests are finished; longer than endpoint removal takes (default: ${DEFAULT-VALUE})."})
+    Duration shutdownDelay;
+
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
+            description = "text for people, json for log shippers: one object per line (default: ${DEFAULT-VALUE}).")
+    LogSetup.Format logFormat;
+
+    @Option(names = "--cache-max-heap-percent", defaultValue = "25", paramLabel = "N",
+            description = "Share of the maximum heap the registry cache may hold, at least 16 MiB (default: ${DEFAULT-VALUE}).")
+    int cacheMaxHeapPercent;
 
     @Option(names = "--instances", paramLabel = "N", description = "Event loops answering admissions (default: one per core).")
     Integer instances;
@@ -80,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LogSetup.use(logFormat);
         List<HostPattern> integrated = new ArrayList<>();
         for (String h : integratedRegistries) {
             try {
@@ -92,9 +107,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings settings;
         try {
             settings = new ServerSettings(policy, strict, host, port, healthPort, tlsCert, tlsKey, certDir, offline, integrated,
-                    Set.copyOf(exemptNamespaces), Duration.ofSeconds(Math.max(1, reloadSeconds)), Duration.ofSeconds(graceSeconds),
-                    instances == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, instances), decisionTimeout,
-                    registry.settings());
+                    Set.copyOf(exemptNamespaces), Duration.ofSeconds(Math.max(1, reloadSeconds)), shutdownDelay,
+                    Duration.ofSeconds(graceSeconds), instances == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, instances),
+                    decisionTimeout, registry.settings(), CacheBudget.of(cacheMaxHeapPercent, Runtime.getRuntime().maxMemory()));
         } catch (IllegalArgumentException | CredentialsException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.INVALID;
@@ -112,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: finishing in-flight requests");
+            LOG.info("SIGTERM: draining, then stopping");
             server.close();
             stopped.countDown();
         }, "shutdown"));

@@ -25,6 +25,7 @@ public final class Metrics {
     private volatile double certificateExpiry;
     private volatile java.util.function.IntSupplier inFlight = () -> 0;
     private final RegistryMetrics registries = new RegistryMetrics();
+    private final LongAdder decisionLogDropped = new LongAdder();
 
     public RegistryMetrics registries() {
         return registries;
@@ -59,6 +60,15 @@ public final class Metrics {
         }
     }
 
+    /** A decision log line dropped because the log writer was behind. */
+    public void decisionLogDropped() {
+        decisionLogDropped.increment();
+    }
+
+    public long decisionLogDroppedCount() {
+        return decisionLogDropped.sum();
+    }
+
     public void certificateLoaded(double notAfterEpochSeconds) {
         certificateExpiry = notAfterEpochSeconds;
     }
@@ -89,6 +99,9 @@ public final class Metrics {
         labelled(out, "certificate_reloads_total", "counter", "Serving certificate reloads, by result.", "result", certificateReloads);
         header(out, "certificate_expiry_timestamp_seconds", "gauge", "When the serving certificate expires.");
         out.append(PREFIX).append("certificate_expiry_timestamp_seconds ").append(certificateExpiry).append('\n');
+        header(out, "decision_log_dropped_total", "counter",
+                "Decision log lines dropped because the log writer was behind; admissions are never slowed to write them.");
+        out.append(PREFIX).append("decision_log_dropped_total ").append(decisionLogDropped.sum()).append('\n');
         registries.render(out);
         return out.toString();
     }

@@ -110,6 +110,12 @@ final class LookupCache {
         return n;
     }
 
+    /** Runs pending evictions now (Caffeine otherwise runs them on its own schedule); for tests. */
+    void cleanUp() {
+        metadata.cleanUp();
+        tags.cleanUp();
+    }
+
     /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
     Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         TagEntry cached = tags.getIfPresent(key);
@@ -185,7 +191,7 @@ final class LookupCache {
     /**
      * Roughly the bytes an entry holds on its own. Label and annotation keys are the same few dozen on
      * every image and shared (see ImageInspector), so only values count; the bound then holds about
-     * 100,000 images of twenty-odd labels in 160 MiB of weight, and far fewer of a registry's oversized ones.
+     * 100,000 images of twenty-odd labels in 160 MiB of weight (see CacheBudget), and far fewer of a registry's oversized ones.
      */
     private static int weight(DigestKey k, MetaEntry e) {
         int w = 96 + k.registryKey().length() + k.repository().length() + k.digest().length();

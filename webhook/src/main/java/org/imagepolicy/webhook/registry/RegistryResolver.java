@@ -23,8 +23,6 @@ import org.imagepolicy.webhook.metrics.RegistryMetrics;
  * the cache, one gate per registry, and a deadline that always holds.
  */
 public final class RegistryResolver implements ImageResolver {
-    private static final long METADATA_WEIGHT = 160L * 1024 * 1024;
-
     private final Vertx vertx;
     private final RegistryClient client;
     private final ImageInspector inspector;
@@ -33,7 +31,8 @@ public final class RegistryResolver implements ImageResolver {
     private final long lookupNanos;
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
 
-    private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos) {
+    private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos,
+            CacheBudget budget) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.lookupNanos = lookupNanos;
@@ -43,7 +42,7 @@ public final class RegistryResolver implements ImageResolver {
         RegistryTransport transport = new RegistryTransport(vertx, settings, trust, new AddressGuard(named), metrics);
         this.client = new RegistryClient(transport, new RegistryAuth(transport, named), settings);
         this.inspector = new ImageInspector(client, settings.platform());
-        this.cache = new LookupCache(settings, Ticker.systemTicker(), METADATA_WEIGHT);
+        this.cache = new LookupCache(settings, Ticker.systemTicker(), budget.bytes());
         metrics.cacheSizes(cache::tagEntries, cache::imageEntries);
     }
 
@@ -54,8 +53,14 @@ public final class RegistryResolver implements ImageResolver {
      */
     public static RegistryResolver create(Vertx vertx, RegistrySettings settings, RegistryMetrics metrics,
             java.time.Duration lookupTimeout) throws IOException {
+        return create(vertx, settings, metrics, lookupTimeout, CacheBudget.ofThisJvm());
+    }
+
+    /** @param budget how much memory the cache of image labels and annotations may hold */
+    public static RegistryResolver create(Vertx vertx, RegistrySettings settings, RegistryMetrics metrics,
+            java.time.Duration lookupTimeout, CacheBudget budget) throws IOException {
         RegistryTrust trust = RegistryTrust.load(settings.certificatesDirectory());
-        return new RegistryResolver(vertx, settings, trust, metrics, lookupTimeout.toNanos());
+        return new RegistryResolver(vertx, settings, trust, metrics, lookupTimeout.toNanos(), budget);
     }
 
     /** The cache's answers, to keep between runs. */

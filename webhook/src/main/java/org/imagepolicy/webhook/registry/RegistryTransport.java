@@ -68,6 +68,7 @@ final class RegistryTransport {
             options.setSslOptions(trust.options(target.registryKey(), settings.insecure(target.registryKey())));
         }
         options.setHeaders(headers);
+        options.putHeader(io.vertx.core.http.HttpHeaders.USER_AGENT, UserAgent.VALUE);
         Promise<RegistryResponse> result = Promise.promise();
         long timer = vertx.setTimer(remainingMillis, id -> result.tryFail(
                 RegistryException.transientFailure(target.host() + " did not answer in time")));

@@ -49,9 +49,11 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private final InFlight inFlight;
     private final ConnectionGuard guard;
     private final BodyReader bodies;
+    private final Drain drain;
 
     AdmissionHandler(Vertx vertx, Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout,
-            Metrics metrics, DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard) {
+            Metrics metrics, DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard, Drain drain) {
+        this.drain = drain;
         this.bodies = new BodyReader(vertx, this::refuse);
         this.engine = engine;
         this.guard = guard;
@@ -138,10 +140,12 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             failed(req, in, e);
             return;
         }
-        req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(answer));
+        req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        end(req, Buffer.buffer(answer));
         String resource = Resources.carriesImages(in.resource()) ? in.resource().toString() : "other";
-        metrics.decision(resource, decision.outcome(), System.nanoTime() - start);
-        decisionLog.record(in, decision);
+        long nanos = System.nanoTime() - start;
+        metrics.decision(resource, decision.outcome(), nanos);
+        decisionLog.record(in, decision, nanos);
     }
 
     /** A bug must cost one request, not the server; the log keeps the detail, the client a short reason. */
@@ -160,6 +164,13 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         if ((code == 413 || code == 408) && req.version() != HttpVersion.HTTP_2) {
             resp.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body is dropped, not parsed
         }
-        return resp.end(Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
+        return end(req, Buffer.buffer(AdmissionReviewCodec.httpError(code, reason, message)));
+    }
+
+    private Future<Void> end(HttpServerRequest req, Buffer body) {
+        drain.beforeAnswer(req);
+        Future<Void> ended = req.response().end(body);
+        drain.afterAnswer(req, ended, guard);
+        return ended;
     }
 }

@@ -19,6 +19,7 @@ final class ConnectionGuard implements Handler<HttpConnection> {
     static final class Activity {
         long lastRequest = System.nanoTime();
         int open;
+        boolean toldToGoAway;
     }
 
     private final Vertx vertx;
@@ -51,6 +52,16 @@ final class ConnectionGuard implements Handler<HttpConnection> {
             a.open++;
             a.lastRequest = System.nanoTime();
         }
+    }
+
+    /** True the first time it is asked for a connection: the drain's first GOAWAY is sent once per connection. */
+    boolean firstGoAway(HttpConnection connection) {
+        Activity a = connections.get(connection);
+        if (a == null || a.toldToGoAway) {
+            return false;
+        }
+        a.toldToGoAway = true;
+        return true;
     }
 
     void finished(HttpConnection connection) {

@@ -10,9 +10,13 @@ import org.imagepolicy.webhook.image.HostPattern;
  * Everything {@code serve} is started with, validated once by the command line.
  *
  * @param tlsCertificate PEM chain, or {@code null} to generate a self-signed certificate into {@code certificateDirectory}
+ * @param shutdownDelay  after SIGTERM, how long admissions are still accepted and answered (each answer telling its
+ *                       client to reconnect elsewhere) before the server waits for in-flight requests and stops
+ * @param shutdownGrace  how long, after the delay, in-flight requests may take
  * @param instances      event-loop verticles answering admissions; one per core by default
  * @param decisionTimeout how long a decision may wait for registries; keep it below the webhook's timeoutSeconds
  * @param registry       how registries are reached; ignored when {@code offline}
+ * @param cacheBudget    memory the registry cache may hold
  */
 public record ServerSettings(
         List<Path> policyPaths,
@@ -27,15 +31,20 @@ public record ServerSettings(
         List<HostPattern> integratedRegistries,
         Set<String> exemptNamespaces,
         Duration reloadInterval,
+        Duration shutdownDelay,
         Duration shutdownGrace,
         int instances,
         Duration decisionTimeout,
-        org.imagepolicy.webhook.registry.RegistrySettings registry) {
+        org.imagepolicy.webhook.registry.RegistrySettings registry,
+        org.imagepolicy.webhook.registry.CacheBudget cacheBudget) {
 
     public ServerSettings {
         policyPaths = List.copyOf(policyPaths);
         integratedRegistries = List.copyOf(integratedRegistries);
         exemptNamespaces = Set.copyOf(exemptNamespaces);
+        if (shutdownDelay.isNegative() || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("--shutdown-delay and --shutdown-grace cannot be negative");
+        }
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither to generate a certificate");
         }

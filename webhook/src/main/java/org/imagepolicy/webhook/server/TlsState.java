@@ -31,6 +31,7 @@ public final class TlsState {
     private volatile String keyPem;
     private volatile String rejectedPair;
     private volatile KeyCertOptions keyCert;
+    private volatile java.time.Instant notAfter;
 
     private TlsState(Path certificate, Path key, Metrics metrics) {
         this.certificate = certificate;
@@ -62,11 +63,22 @@ public final class TlsState {
             CertificatePair pair = CertificatePair.parse(cert, k);
             keyCert = keyManager(pair);
             metrics.certificateLoaded(pair.notAfter().getEpochSecond());
+            notAfter = pair.notAfter();
         } catch (PemException e) {
             throw new IOException(certificate + " and " + key + ": " + e.getMessage(), e);
         }
         certificatePem = cert;
         keyPem = k;
+    }
+
+    /** When the certificate being served expires. */
+    public java.time.Instant notAfter() {
+        return notAfter;
+    }
+
+    /** The certificate file, for messages. */
+    public Path certificateFile() {
+        return certificate;
     }
 
     public KeyCertOptions options() {
@@ -115,6 +127,7 @@ public final class TlsState {
             certificatePem = cert;
             keyPem = k;
             metrics.certificateReload(true, pair.notAfter().getEpochSecond());
+            notAfter = pair.notAfter();
             LOG.info(() -> "serving certificate reloaded from " + certificate + ", valid until " + pair.notAfter());
             return options();
         } catch (PemException e) {

@@ -28,12 +28,16 @@ import org.imagepolicy.webhook.registry.RegistryResolver;
  */
 public final class WebhookServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookServer.class.getName());
+    private static final long EXPIRY_CHECK_MILLIS = 3_600_000;
 
     private final ServerSettings settings;
     private final Metrics metrics = new Metrics();
     private final PolicyState policy;
     private final List<HttpServer> admissionServers = new CopyOnWriteArrayList<>();
     private final InFlight inFlight = new InFlight();
+    private final Drain drain;
+    private final CertificateExpiryWarning expiryWarning;
+    private DecisionLog decisionLog;
     private Vertx vertx;
     private HttpServer healthServer;
     private TlsState tls;
@@ -41,8 +45,15 @@ public final class WebhookServer implements AutoCloseable {
     private volatile boolean stopping;
 
     public WebhookServer(ServerSettings settings) {
+        this(settings, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock when the certificate's expiry is judged (a test moves it instead of waiting days) */
+    WebhookServer(ServerSettings settings, java.time.Clock clock) {
         this.settings = settings;
+        this.expiryWarning = new CertificateExpiryWarning(clock);
         this.policy = new PolicyState(settings, metrics);
+        this.drain = new Drain(settings.shutdownGrace().toMillis());
         metrics.inFlight(inFlight::count);
     }
 
@@ -67,8 +78,8 @@ public final class WebhookServer implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         ImageResolver resolver = settings.offline() ? ImageResolver.OFFLINE
-                : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout());
-        DecisionLog decisionLog = new DecisionLog();
+                : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
+        decisionLog = new DecisionLog(metrics);
         List<Future<?>> listening = new ArrayList<>();
         // Servers created from one thread share that thread's context, hence one event loop, however many
         // there are; a verticle instance each is what gives each server an event loop of its own.
@@ -81,11 +92,19 @@ public final class WebhookServer implements AutoCloseable {
         long every = settings.reloadInterval().toMillis();
         vertx.setPeriodic(every, id -> reloadPolicy());
         vertx.setPeriodic(every, id -> reloadCertificate());
+        checkCertificateExpiry();
+        vertx.setPeriodic(EXPIRY_CHECK_MILLIS, id -> checkCertificateExpiry());
         ready = true;
         LOG.info(() -> "serving admissions on https://" + settings.host() + ":" + port() + "/validate, health on http://"
                 + settings.host() + ":" + healthPort() + " (/healthz, /readyz, /metrics)"
                 + "; TLS by " + (io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "the JDK")
-                + (settings.offline() ? "; offline: registry lookups fail with \"offline\"" : ""));
+                + (settings.offline() ? "; offline: registry lookups fail with \"offline\""
+                        : "; registry cache bounded at " + settings.cacheBudget().describe()));
+    }
+
+    /** The log line runs on an event loop once an hour at most, and only near expiry. */
+    private void checkCertificateExpiry() {
+        expiryWarning.check(tls.notAfter(), tls.certificateFile().toString());
     }
 
     /** One admission server on the event loop of the verticle instance that starts it; Vert.x spreads connections across them. */
@@ -97,7 +116,7 @@ public final class WebhookServer implements AutoCloseable {
                 HttpServer server = vertx.createHttpServer(admissionOptions())
                         .connectionHandler(guard)
                         .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog,
-                                inFlight, guard));
+                                inFlight, guard, drain));
                 admissionServers.add(server);
                 return server.listen();
             }
@@ -166,8 +185,10 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: readiness turns off at once so endpoints stop sending, requests already received are
-     * answered (new ones too, while any are in flight, up to the grace period), then everything closes.
+     * Graceful stop, in three steps. Readiness turns off at once, so the endpoint is removed. For the shutdown
+     * delay the server still accepts and answers everything, each answer telling its client to reconnect
+     * (see {@link Drain}), because clients keep sending here until the endpoint removal reaches them. Then
+     * requests in flight are answered, up to the grace period, and everything closes.
      */
     @Override
     public void close() {
@@ -175,6 +196,17 @@ public final class WebhookServer implements AutoCloseable {
             return;
         }
         stopping = true;
+        drain.start();
+        long delay = settings.shutdownDelay().toNanos();
+        if (delay > 0) {
+            LOG.info(() -> "draining: not ready; still answering for " + settings.shutdownDelay().toMillis()
+                    + " ms, each answer asking its client to reconnect elsewhere");
+            long until = System.nanoTime() + delay;
+            for (long left = delay; left > 0; left = until - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+        }
+        LOG.info(() -> "stopping: finishing " + inFlight.count() + " requests in flight, then closing");
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
         while (inFlight.count() > 0 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
@@ -183,9 +215,17 @@ public final class WebhookServer implements AutoCloseable {
             LOG.warning(() -> inFlight.count() + " requests were still in flight after the grace period; closing anyway");
         }
         try {
+            // Servers first: a connection accepted while Vert.x itself closes finds no event loop and is logged as an error.
+            List<Future<?>> closing = new ArrayList<>();
+            admissionServers.forEach(server -> closing.add(server.close()));
+            closing.add(healthServer.close());
+            await(Future.join(closing), "close the servers");
             await(vertx.close(), "close");
         } catch (IOException | InterruptedException e) {
             LOG.warning(() -> "close failed: " + e.getMessage());
+        }
+        if (decisionLog != null) {
+            decisionLog.close();
         }
     }
 

@@ -85,7 +85,7 @@ class ServeJarIT {
         int health = freePort();
         Output output = new Output();
         Process server = start(List.of("serve", "--policy", policy.toString(), "--port", String.valueOf(port), "--health-port",
-                String.valueOf(health), "--cert-dir", dir.resolve("certs").toString(), "--offline"), output);
+                String.valueOf(health), "--cert-dir", dir.resolve("certs").toString(), "--offline", "--shutdown-delay", "500ms"), output);
         try {
             HttpClient plain = HttpClient.newHttpClient();
             Await.until("the jar to become ready: " + output.text(), Duration.ofSeconds(30), () -> ready(plain, health));
@@ -110,7 +110,43 @@ class ServeJarIT {
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
         }
         assertThat(server.exitValue()).isEqualTo(143); // the JVM's exit status for SIGTERM, after the shutdown hook ran
-        assertThat(output.all()).contains("stopping: finishing in-flight requests");
+        assertThat(output.all()).contains("draining: not ready; still answering for 500 ms").contains("stopping: finishing 0 requests in flight");
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineWithTheDecisionsFields(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("image-policy.json");
+        Files.writeString(policy, SEED);
+        int port = freePort();
+        int health = freePort();
+        Output output = new Output();
+        Process server = start(List.of("serve", "--policy", policy.toString(), "--port", String.valueOf(port), "--health-port",
+                String.valueOf(health), "--cert-dir", dir.resolve("certs").toString(), "--offline", "--shutdown-delay", "0s",
+                "--log-format", "json"), output);
+        try {
+            Await.until("the jar to become ready: " + output.text(), Duration.ofSeconds(30), () -> ready(HttpClient.newHttpClient(), health));
+            HttpClient client = HttpClient.newBuilder().sslContext(RunningServer.trusting(List.of(dir.resolve("certs/ca.crt")))).build();
+            assertThat(post(client, port, review("quay.io/org/app:1")).path("response").path("allowed").asBoolean()).isFalse();
+            Await.until("the decision to be logged: " + output.text(), Duration.ofSeconds(10), () -> output.text().contains("\"uid\""));
+        } finally {
+            server.toHandle().destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        }
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : output.all().split("\n")) {
+            JsonNode node = JSON.readTree(line); // every line, start-up to shutdown, is one JSON object
+            assertThat(node.isObject()).as(line).isTrue();
+            assertThat(node.fieldNames()).toIterable().as(line).startsWith("timestamp", "level", "logger", "message");
+            assertThat(java.time.Instant.parse(node.path("timestamp").asText())).isNotNull();
+            lines.add(node);
+        }
+        assertThat(lines).as("start-up, decision and shutdown lines").hasSizeGreaterThanOrEqualTo(4);
+        JsonNode decision = lines.stream().filter(l -> l.has("uid")).findFirst().orElseThrow();
+        assertThat(decision.path("duration_ms").isNumber()).isTrue();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) decision).put("timestamp", "(varies)").put("duration_ms", 0);
+        Golden.assertMatches(Golden.DIR.resolveSibling("golden-logs").resolve("json-decision-pod-from-quay-denied.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(decision));
+        assertThat(output.all()).doesNotContain("\tat "); // no stack trace printed outside a JSON string
     }
 
     @Test

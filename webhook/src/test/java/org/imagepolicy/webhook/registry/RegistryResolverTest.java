@@ -55,6 +55,19 @@ class RegistryResolverTest {
     }
 
     @Test
+    void everyRequestNamesTheWebhookAndItsVersionAsUserAgent() throws Exception {
+        PushedImage image = ImagePusher.to(plain).ociImage("agent/app").tag("1").label("tier", "gold").push();
+        plain.clearLog();
+        RegistryResolver resolver = RegistryFixture.forRegistry(vertx, plain, dir, new RegistryMetrics());
+        assertThat(resolved(resolve(resolver, plain.host() + "/agent/app:1", BUDGET)).metadata().digest()).isEqualTo(image.digest());
+        List<String> agents = plain.userAgents();
+        assertThat(agents).as("tag, manifest and config requests").hasSizeGreaterThanOrEqualTo(3);
+        // The version comes from the build (version.properties, filtered by Maven): the project's own.
+        assertThat(UserAgent.VERSION).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(agents).allSatisfy(agent -> assertThat(agent).isEqualTo("image-policy-webhook/" + UserAgent.VERSION));
+    }
+
+    @Test
     void digestsLabelsAndAnnotationsOfEveryManifestKindMatchTheRegistry() throws Exception {
         ImagePusher push = ImagePusher.to(plain);
         PushedImage oci = push.ociImage("kinds/oci").tag("1").label("tier", "gold").annotation("org.opencontainers.image.source", "git")

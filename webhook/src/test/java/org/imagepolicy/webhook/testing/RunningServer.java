@@ -49,7 +49,20 @@ public final class RunningServer implements AutoCloseable {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
-                false, List.of(), Set.of(), Duration.ofMillis(100), Duration.ofSeconds(10), 1, decisionTimeout, registry);
+                false, List.of(), Set.of(), Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, decisionTimeout, registry,
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
+        WebhookServer server = new WebhookServer(settings);
+        server.start();
+        return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
+    }
+
+    /** Offline, with {@code serve --shutdown-delay}: close() then drains for that long before it stops. */
+    public static RunningServer startWithShutdownDelay(Path dir, String policyText, Duration shutdownDelay) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, policyText);
+        ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
+                true, List.of(), Set.of(), Duration.ofMillis(100), shutdownDelay, Duration.ofSeconds(10), 2, Duration.ofMillis(2500), null,
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
@@ -61,7 +74,8 @@ public final class RunningServer implements AutoCloseable {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, cert, key, dir.resolve("certs"),
-                true, integrated, exempt, Duration.ofMillis(100), Duration.ofSeconds(10), 1, Duration.ofMillis(2500), null);
+                true, integrated, exempt, Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, Duration.ofMillis(2500), null,
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(trustedCas));

@@ -381,6 +381,15 @@ public final class LocalRegistry implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableList());
     }
 
+    /** The User-Agent of each request {@link #requests()} lists, in the same order, as the registry logged it. */
+    public List<String> userAgents() {
+        syncLog();
+        return AccessLog.parseAll(stdout.linesFrom(logStart)).stream()
+                .map(AccessLog.Entry::userAgent)
+                .filter(agent -> !agent.equals(HARNESS_AGENT))
+                .collect(Collectors.toUnmodifiableList());
+    }
+
     /** How many logged requests have this method and a path matching the whole regular expression. */
     public long count(String method, String pathRegex) {
         Pattern path = Pattern.compile(pathRegex);
