@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar image-policy-webhook.jar <command>}: serve, check-policy, review. */
 @Command(name = "image-policy-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Enforces OpenShift ImagePolicy rules as a Kubernetes validating admission webhook.",
-        subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, CertsCommand.class, ProbeCommand.class,
+            UninstallHookCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input or an invalid policy; 1 is left for unexpected failures. */
     public static final int INVALID = 2;
