@@ -1,7 +1,6 @@
 package org.imagepolicy.webhook.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.imagepolicy.certs.KeyType;
 import org.imagepolicy.webhook.install.ClusterCertificates;
 import picocli.CommandLine.Command;
@@ -24,9 +22,6 @@ import picocli.CommandLine.Spec;
             "bundle of the named webhook configurations. The CA is reused; the serving certificate is renewed when due.",
             "Uses the in-cluster service account, or ~/.kube/config outside a cluster."})
 final class KubernetesCertsCommand implements Callable<Integer> {
-    /** Replaced in tests with a client of the mock API server. */
-    static Supplier<KubernetesClient> clients = () -> new KubernetesClientBuilder().build();
-
     @Option(names = "--namespace", required = true, paramLabel = "NAMESPACE", description = "The release namespace.")
     String namespace;
 
@@ -84,7 +79,7 @@ final class KubernetesCertsCommand implements Callable<Integer> {
             err.println("certs kubernetes: " + e.getMessage());
             return Main.INVALID;
         }
-        try (KubernetesClient client = clients.get()) {
+        try (KubernetesClient client = HookClients.create()) {
             ClusterCertificates.Result result = new ClusterCertificates(client).apply(settings, Instant.now());
             result.steps().forEach(out::println);
             return 0;

@@ -35,7 +35,7 @@ final class UninstallHookCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (KubernetesClient client = KubernetesCertsCommand.clients.get()) {
+        try (KubernetesClient client = HookClients.create()) {
             new Uninstaller(client).run(new Uninstaller.Settings(namespace, deployment, validating, mutating, secrets))
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
