@@ -3,11 +3,9 @@ package org.imagepolicy.certs;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -43,7 +41,6 @@ public final class CertificateAuthority {
   /** Tolerates API servers and clients whose clocks run a little behind ours. */
   static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(5);
 
-  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final X509Certificate certificate;
@@ -54,8 +51,29 @@ public final class CertificateAuthority {
     this.privateKey = privateKey;
   }
 
-  /** Creates a new CA with a fresh key; it may sign serving certificates but no further CAs. */
+  /** Creates a new P-256 CA with a fresh key; it may sign serving certificates but no further CAs. */
   public static CertificateAuthority generate(String commonName, Duration validity) {
+    return generate(commonName, validity, KeyType.EC_P256);
+  }
+
+  /**
+   * Takes up an existing CA, as read back from {@code ca.crt} and {@code ca.key}, so that renewed
+   * serving certificates keep chaining to the certificate every client already trusts.
+   *
+   * @throws PemException if the key does not belong to the certificate or it is not a CA
+   */
+  public static CertificateAuthority of(X509Certificate certificate, PrivateKey privateKey) {
+    new CertificatePair(java.util.List.of(certificate), privateKey); // checks the key fits
+    if (certificate.getBasicConstraints() < 0) {
+      throw new PemException(
+          "the certificate " + certificate.getSubjectX500Principal().getName()
+              + " is not a CA (no basicConstraints CA:TRUE)");
+    }
+    return new CertificateAuthority(certificate, privateKey);
+  }
+
+  /** Creates a new CA with a fresh key of the given type. */
+  public static CertificateAuthority generate(String commonName, Duration validity, KeyType keyType) {
     if (commonName == null || commonName.isBlank()) {
       throw new IllegalArgumentException("the CA common name must not be blank");
     }
@@ -63,7 +81,7 @@ public final class CertificateAuthority {
       throw new IllegalArgumentException(
           "CA validity must be a positive duration, got " + validity);
     }
-    KeyPair keys = newKeyPair();
+    KeyPair keys = keyType.newKeyPair();
     X500Name subject = commonNameOnly(commonName);
     Instant now = Instant.now();
     X509v3CertificateBuilder builder =
@@ -105,8 +123,13 @@ public final class CertificateAuthority {
    * expires anyway, so a later notAfter would only mislead whoever schedules rotation.
    */
   public IssuedCertificate issue(ServingCertSpec spec) {
+    return issue(spec, KeyType.EC_P256);
+  }
+
+  /** Issues a serving certificate with a fresh key of the given type. */
+  public IssuedCertificate issue(ServingCertSpec spec, KeyType keyType) {
     Objects.requireNonNull(spec, "spec");
-    KeyPair keys = newKeyPair();
+    KeyPair keys = keyType.newKeyPair();
     Instant now = Instant.now();
     Instant notAfter = min(now.plus(spec.validity()), certificate.getNotAfter().toInstant());
     X509v3CertificateBuilder builder =
@@ -121,7 +144,14 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
       builder
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+          // RSA key exchange (TLS 1.2 RSA suites) also needs keyEncipherment; EC keys must not have it.
+          .addExtension(
+              Extension.keyUsage,
+              true,
+              new KeyUsage(
+                  keyType == KeyType.EC_P256
+                      ? KeyUsage.digitalSignature
+                      : KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
           .addExtension(
               Extension.extendedKeyUsage,
               false,
@@ -154,21 +184,11 @@ public final class CertificateAuthority {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey) {
     try {
+      String algorithm = KeyType.signatureAlgorithmFor(signingKey.getAlgorithm());
       return new JcaX509CertificateConverter()
-          .getCertificate(
-              builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(signingKey)));
+          .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(signingKey)));
     } catch (OperatorCreationException | GeneralSecurityException e) {
       throw new IllegalStateException("could not sign the certificate", e);
-    }
-  }
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("this JDK cannot generate P-256 EC keys", e);
     }
   }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "image-policy-webhook", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Enforces OpenShift ImagePolicy rules as a Kubernetes validating admission webhook.",
         subcommands = {ServeCommand.class, CheckPolicyCommand.class, ReviewCommand.class, AuditCommand.class, DiffCommand.class,
-            TestCommand.class, ExplainCommand.class,
+            TestCommand.class, ExplainCommand.class, CertsCommand.class, ProbeCommand.class, UninstallHookCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input or an invalid policy; 1 is left for unexpected failures. */

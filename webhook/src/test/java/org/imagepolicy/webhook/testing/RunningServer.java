@@ -34,6 +34,12 @@ public final class RunningServer implements AutoCloseable {
         this.tls = tls;
     }
 
+    /** Starts a server built from settings a test chose, trusting {@code ca}. */
+    public static RunningServer wrap(WebhookServer server, Path policy, Path ca) throws Exception {
+        server.start();
+        return new RunningServer(server, policy, trusting(List.of(ca)));
+    }
+
     /** Starts on a generated certificate kept in {@code dir}. */
     public static RunningServer start(Path dir, String policyText) throws Exception {
         return start(dir, policyText, null, null, List.of(dir.resolve("certs/ca.crt")));
