@@ -24,10 +24,11 @@ import org.imagepolicy.webhook.image.ImageMetadata;
  * </ul>
  */
 final class LookupCache {
-    record TagKey(String registryKey, String repository, String tag) {
+    /** @param principal whose credentials read it: {@code ""} when anonymous access did, so everyone shares it */
+    record TagKey(String registryKey, String repository, String tag, String principal) {
     }
 
-    record DigestKey(String registryKey, String repository, String digest) {
+    record DigestKey(String registryKey, String repository, String digest, String principal) {
     }
 
     /** A digest and when it was fetched; or a permanent failure remembered briefly. */
@@ -188,7 +189,7 @@ final class LookupCache {
      * 100,000 images of twenty-odd labels in 160 MiB of weight, and far fewer of a registry's oversized ones.
      */
     private static int weight(DigestKey k, MetaEntry e) {
-        int w = 96 + k.registryKey().length() + k.repository().length() + k.digest().length();
+        int w = 96 + k.principal().length() + k.registryKey().length() + k.repository().length() + k.digest().length();
         if (e.metadata() != null) {
             for (String value : e.metadata().labels().values()) {
                 w += 24 + value.length();
