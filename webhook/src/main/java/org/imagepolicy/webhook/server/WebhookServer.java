@@ -34,6 +34,7 @@ public final class WebhookServer implements AutoCloseable {
     private final PolicyState policy;
     private final List<HttpServer> admissionServers = new CopyOnWriteArrayList<>();
     private final InFlight inFlight = new InFlight();
+    private final RequestContext context;
     private Vertx vertx;
     private HttpServer healthServer;
     private TlsState tls;
@@ -41,7 +42,13 @@ public final class WebhookServer implements AutoCloseable {
     private volatile boolean stopping;
 
     public WebhookServer(ServerSettings settings) {
+        this(settings, RequestContext.NONE);
+    }
+
+    /** @param context namespaces and pull credentials from the cluster; readiness also waits for it */
+    public WebhookServer(ServerSettings settings, RequestContext context) {
         this.settings = settings;
+        this.context = context;
         this.policy = new PolicyState(settings, metrics);
         metrics.inFlight(inFlight::count);
     }
@@ -75,7 +82,7 @@ public final class WebhookServer implements AutoCloseable {
         listening.add(vertx.deployVerticle(() -> admissionVerticle(resolver, decisionLog),
                 new DeploymentOptions().setInstances(settings.instances())));
         healthServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.healthPort()))
-                .requestHandler(new HealthHandler(() -> ready && !stopping, metrics));
+                .requestHandler(new HealthHandler(this::ready, metrics));
         listening.add(healthServer.listen());
         await(Future.all(listening), "listen on ports " + settings.port() + " and " + settings.healthPort());
         long every = settings.reloadInterval().toMillis();
@@ -97,7 +104,7 @@ public final class WebhookServer implements AutoCloseable {
                 HttpServer server = vertx.createHttpServer(admissionOptions())
                         .connectionHandler(guard)
                         .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog,
-                                inFlight, guard));
+                                inFlight, guard, WebhookServer.this.context));
                 admissionServers.add(server);
                 return server.listen();
             }
@@ -158,7 +165,7 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     public boolean ready() {
-        return ready && !stopping;
+        return ready && !stopping && context.ready();
     }
 
     public Metrics metrics() {
