@@ -51,8 +51,10 @@ public final class ClusterContext implements RequestContext {
                 }
             }
         }
-        g.sources.add(files);
-        g.identity.append("files;");
+        if (files != CredentialSource.anonymous()) {
+            g.sources.add(files);
+            g.identity.append("files;");
+        }
         if (globalPullSecret != null) {
             g.add(globalPullSecret, state);
         }

@@ -36,6 +36,13 @@ public final class ClusterWatch implements AutoCloseable {
     private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private final Map<String, Long> lastWatching = new ConcurrentHashMap<>();
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
+    /**
+     * Objects each informer's first list brought, and adds its handler has applied: an informer counts
+     * as synced once its store has the list, but its handler applies the list afterwards, on its own
+     * thread; readiness waits for that too (with 10,000 secrets, most of them were not yet applied).
+     */
+    private final Map<String, Integer> firstList = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> applied = new ConcurrentHashMap<>();
     private final long started = System.nanoTime();
     private final ClusterContext context;
     /** Notes once a second whether each watch runs, so staleness counts from the moment it stopped. */
@@ -75,10 +82,12 @@ public final class ClusterWatch implements AutoCloseable {
             Consumer<T> remove) {
         SharedIndexInformer<T> informer = what.runnableInformer(0);
         informer.itemStore(store);
+        java.util.concurrent.atomic.AtomicLong adds = applied.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong());
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
                 put.accept(obj);
+                adds.incrementAndGet();
                 lastWatching.put(kind, System.nanoTime());
             }
 
@@ -104,6 +113,7 @@ public final class ClusterWatch implements AutoCloseable {
         informers.put(kind, informer);
         informer.start().whenComplete((v, e) -> {
             if (e == null) {
+                firstList.put(kind, informer.getStore().listKeys().size());
                 lastProblem.remove(kind);
                 LOG.info(() -> "listed " + kind + " from the API server");
             }
@@ -114,14 +124,19 @@ public final class ClusterWatch implements AutoCloseable {
         return context;
     }
 
-    /** Whether every informer has listed at least once. */
+    /** Whether every informer has listed at least once and its handler has applied that list. */
     public boolean synced() {
-        for (SharedIndexInformer<?> i : informers.values()) {
-            if (!i.hasSynced()) {
+        for (String kind : informers.keySet()) {
+            if (!synced(kind)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean synced(String kind) {
+        Integer listed = firstList.get(kind);
+        return listed != null && applied.get(kind).get() >= listed;
     }
 
     /** Per kind: objects held, and seconds since its watch last ran (0 while it runs). Read by /metrics. */
@@ -150,7 +165,7 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** For messages: which informers have not listed yet. */
     public List<String> waitingFor() {
-        return informers.entrySet().stream().filter(e -> !e.getValue().hasSynced()).map(Map.Entry::getKey).toList();
+        return informers.keySet().stream().filter(k -> !synced(k)).toList();
     }
 
     @Override

@@ -153,6 +153,9 @@ public final class RegistryResolver implements ImageResolver {
         if (client.readableAnonymously(registryKey, repository)) {
             return "";
         }
+        if (credentials.anonymous()) {
+            return "";
+        }
         String realm = client.realmCredentialIdentity(registryKey, credentials.source());
         if (realm == null) {
             return "all:" + credentials.identity();

@@ -23,6 +23,11 @@ public record PullCredentials(CredentialSource source, String identity, List<Str
 
     /** The webhook's own credentials ({@code --registry-auth}), the same for every request. */
     public static PullCredentials global(CredentialSource source) {
-        return new PullCredentials(source, "global", List.of());
+        return new PullCredentials(source, source == CredentialSource.anonymous() ? "" : "global", List.of());
+    }
+
+    /** Whether the source can return no credential at all: then every answer it gets is public. */
+    public boolean anonymous() {
+        return identity.isEmpty();
     }
 }
