@@ -26,7 +26,7 @@ public final class ClusterHeapMeasurement {
         mock.init();
         var client = mock.createClient();
         MockApi api = new MockApi(client);
-        IntStream.range(0, namespaces).parallel().forEach(n -> {
+        IntStream.range(0, namespaces).forEach(n -> {
             String ns = "team-" + n;
             ClusterFixture.namespace(api, ns, n % 10 == 0 ? "rule-a, rule-b" : null);
             for (int s = 0; s < 10; s++) {

@@ -51,7 +51,7 @@ final class MockApi {
     }
 
     private void send(String method, String path, String body, int expected) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
