@@ -145,23 +145,22 @@ public final class RegistryResolver implements ImageResolver {
 
     /**
      * Whose answer this lookup may reuse. Anonymous reads are everyone's; otherwise the answer belongs to
-     * the credentials that can reach the registry (its matching ones and its token realm's), so one
-     * tenant's private image never decides another tenant's admission. Until a registry's realm is known,
-     * every credential of the request counts.
+     * the credentials that can reach the registry (its matching ones, and its token realm's when that is
+     * another host with credentials of its own), so one tenant's private image never decides another
+     * tenant's admission. The key for a registry's own credentials is the same before and after its
+     * realm is known, so learning the realm costs no second fetch.
      */
     private String principal(String registryKey, String repository, PullCredentials credentials) {
-        if (client.readableAnonymously(registryKey, repository)) {
+        if (credentials.anonymous() || client.readableAnonymously(registryKey, repository)) {
             return "";
-        }
-        if (credentials.anonymous()) {
-            return "";
-        }
-        String realm = client.realmCredentialIdentity(registryKey, credentials.source());
-        if (realm == null) {
-            return "all:" + credentials.identity();
         }
         String own = CredentialIdentity.of(credentials.source().credentialsFor(registryKey, repository));
-        return own.isEmpty() && realm.isEmpty() ? "" : own + "|" + realm;
+        String realm = client.realmCredentialIdentity(registryKey, credentials.source());
+        if (realm == null) {
+            // Realm not known yet: a credential for another host might be the one presented.
+            return own.isEmpty() ? "all:" + credentials.identity() : own;
+        }
+        return realm.isEmpty() ? own : own + "|" + realm;
     }
 
     private static String withNotes(String reason, PullCredentials credentials) {
