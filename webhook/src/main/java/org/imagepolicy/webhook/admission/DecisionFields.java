@@ -21,7 +21,9 @@ final class DecisionFields extends TokenFilter {
             // DeploymentConfig image triggers
             "triggers", "type", "imageChangeParams", "containerNames",
             // Build and BuildConfig
-            "source", "images", "strategy", "customStrategy", "dockerStrategy", "sourceStrategy");
+            "source", "images", "strategy", "customStrategy", "dockerStrategy", "sourceStrategy",
+            // whose pull credentials lookups use (serve --cluster): pods and templates, builds
+            "imagePullSecrets", "serviceAccountName", "serviceAccount", "pullSecret");
 
     static final DecisionFields INSTANCE = new DecisionFields();
 

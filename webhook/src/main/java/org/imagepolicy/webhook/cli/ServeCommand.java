@@ -8,6 +8,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.imagepolicy.webhook.cluster.ClusterSettings;
+import org.imagepolicy.webhook.cluster.ClusterWatch;
+import org.imagepolicy.webhook.cluster.KubernetesClients;
+import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.policy.PolicyException;
 import org.imagepolicy.webhook.policy.PolicyProblem;
@@ -89,6 +94,20 @@ final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 
+    @Option(names = "--cluster", description = {"Read pull secrets, service accounts and namespaces from the cluster (list and watch):",
+        "each pod's own credentials and its namespace's ignore-rules annotation. Not ready until they are listed."})
+    boolean cluster;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "With --cluster: a kubeconfig instead of the in-cluster service account.")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "With --cluster: the kubeconfig context (default: its current one).")
+    String kubeContext;
+
+    @Option(names = "--global-pull-secret", paramLabel = "NAMESPACE/NAME",
+            description = "With --cluster: a pull secret every lookup may use after the pod's own, e.g. openshift-config/pull-secret.")
+    String globalPullSecret;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -114,7 +133,33 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.INVALID;
         }
-        WebhookServer server = new WebhookServer(settings);
+        if (!cluster && (kubeconfig != null || kubeContext != null || globalPullSecret != null)) {
+            spec.commandLine().getErr().println("--kubeconfig, --context and --global-pull-secret need --cluster");
+            return Main.INVALID;
+        }
+        ClusterWatch watch = null;
+        KubernetesClient client = null;
+        if (cluster) {
+            try {
+                ClusterSettings clusterSettings = new ClusterSettings(kubeconfig, kubeContext,
+                        globalPullSecret == null ? null : SecretRef.parse(globalPullSecret));
+                client = KubernetesClients.create(clusterSettings);
+                LOG.info("reading pull secrets, service accounts and namespaces from " + client.getMasterUrl() + "; not ready until they are listed");
+                watch = ClusterWatch.start(client, clusterSettings, settings.registry().credentials());
+            } catch (IllegalArgumentException | java.io.IOException | io.fabric8.kubernetes.client.KubernetesClientException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                if (client != null) {
+                    client.close();
+                }
+                return Main.INVALID;
+            }
+        }
+        WebhookServer server = watch == null ? new WebhookServer(settings) : new WebhookServer(settings, watch.context());
+        if (watch != null) {
+            server.metrics().cluster(watch::staleness);
+        }
+        ClusterWatch informers = watch;
+        KubernetesClient kube = client;
         try {
             server.start();
         } catch (PolicyException e) {
@@ -123,15 +168,26 @@ final class ServeCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("the policy is invalid; fix it and start again");
             server.close();
+            closeCluster(informers, kube);
             return Main.INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("SIGTERM: draining, then stopping");
             server.close();
+            closeCluster(informers, kube);
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void closeCluster(ClusterWatch watch, KubernetesClient client) {
+        if (watch != null) {
+            watch.close();
+        }
+        if (client != null) {
+            client.close();
+        }
     }
 }

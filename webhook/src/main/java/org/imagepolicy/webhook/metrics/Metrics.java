@@ -26,6 +26,7 @@ public final class Metrics {
     private volatile java.util.function.IntSupplier inFlight = () -> 0;
     private final RegistryMetrics registries = new RegistryMetrics();
     private final LongAdder decisionLogDropped = new LongAdder();
+    private volatile java.util.function.Supplier<Map<String, double[]>> cluster;
 
     public RegistryMetrics registries() {
         return registries;
@@ -39,6 +40,14 @@ public final class Metrics {
 
     public void inFlight(java.util.function.IntSupplier requestsInFlight) {
         this.inFlight = requestsInFlight;
+    }
+
+    /**
+     * What the cluster informers hold, per kind: {objects, seconds since the watch last ran (0 while it
+     * runs)}. Decisions go on from what was last seen while a watch is down; the second figure says how stale.
+     */
+    public void cluster(java.util.function.Supplier<Map<String, double[]>> perKind) {
+        this.cluster = perKind;
     }
 
     public void httpError(int code) {
@@ -103,6 +112,15 @@ public final class Metrics {
                 "Decision log lines dropped because the log writer was behind; admissions are never slowed to write them.");
         out.append(PREFIX).append("decision_log_dropped_total ").append(decisionLogDropped.sum()).append('\n');
         registries.render(out);
+        java.util.function.Supplier<Map<String, double[]>> c = cluster;
+        if (c != null) {
+            Map<String, double[]> kinds = new TreeMap<>(c.get());
+            header(out, "cluster_objects", "gauge", "Objects the cluster informers hold (pull secrets, service accounts, namespaces).");
+            kinds.forEach((kind, v) -> out.append(PREFIX).append("cluster_objects{kind=\"").append(kind).append("\"} ").append((long) v[0]).append('\n'));
+            header(out, "cluster_watch_stale_seconds", "gauge",
+                    "Seconds since the informer's watch last ran, 0 while it runs; decisions use what was last seen.");
+            kinds.forEach((kind, v) -> out.append(PREFIX).append("cluster_watch_stale_seconds{kind=\"").append(kind).append("\"} ").append(v[1]).append('\n'));
+        }
         return out.toString();
     }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.imagepolicy.webhook.image.ImageMetadata;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 
 /**
  * What an image digest says about itself: for an index, the manifest of the configured platform; labels
@@ -33,20 +34,20 @@ final class ImageInspector {
         this.variant = parts.length > 2 ? parts[2] : null;
     }
 
-    Future<ImageMetadata> inspect(String registryKey, String repository, String digest, long deadline) {
-        return client.manifest(registryKey, repository, digest, deadline).compose(top -> {
+    Future<ImageMetadata> inspect(String registryKey, String repository, String digest, CredentialSource credentials, long deadline) {
+        return client.manifest(registryKey, repository, digest, credentials, deadline).compose(top -> {
             JsonNode topJson = parse(top);
             if (MediaTypes.isIndex(top.mediaType())) {
                 String platformDigest = platformManifest(topJson, registryKey + "/" + repository + "@" + digest);
-                return client.manifest(registryKey, repository, platformDigest, deadline)
-                        .compose(m -> metadataOf(registryKey, repository, digest, parse(m), m, annotations(topJson), deadline));
+                return client.manifest(registryKey, repository, platformDigest, credentials, deadline)
+                        .compose(m -> metadataOf(registryKey, repository, digest, parse(m), m, annotations(topJson), credentials, deadline));
             }
-            return metadataOf(registryKey, repository, digest, topJson, top, Map.of(), deadline);
+            return metadataOf(registryKey, repository, digest, topJson, top, Map.of(), credentials, deadline);
         });
     }
 
     private Future<ImageMetadata> metadataOf(String registryKey, String repository, String digest, JsonNode manifest, Manifest raw,
-            Map<String, String> indexAnnotations, long deadline) {
+            Map<String, String> indexAnnotations, CredentialSource credentials, long deadline) {
         if (!MediaTypes.isManifest(raw.mediaType())) {
             return Future.failedFuture(RegistryException.permanent(registryKey + "/" + repository + "@" + raw.digest()
                     + " is a \"" + raw.mediaType() + "\", not an image manifest this webhook reads"));
@@ -57,7 +58,7 @@ final class ImageInspector {
         if (configDigest.isEmpty()) {
             return Future.failedFuture(RegistryException.permanent(registryKey + "/" + repository + "@" + raw.digest() + " has no config"));
         }
-        return client.blob(registryKey, repository, configDigest, RegistrySettings.MAX_CONFIG_BYTES, deadline)
+        return client.blob(registryKey, repository, configDigest, RegistrySettings.MAX_CONFIG_BYTES, credentials, deadline)
                 .map(config -> new ImageMetadata(digest, labels(config, registryKey + "/" + repository + "@" + configDigest), annotations));
     }
 

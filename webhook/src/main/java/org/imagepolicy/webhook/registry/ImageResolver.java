@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /**
  * Where facts about images come from. The registry resolver is the real one; the offline one answers
@@ -18,6 +19,14 @@ public interface ImageResolver {
      * with a failure that says so, and the policy's rules for failed resolution decide.
      */
     Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, long deadlineNanos);
+
+    /**
+     * The same, with the credentials of one admission (its pod's pull secrets first) instead of the
+     * webhook's global ones. Resolvers that use no credentials ignore them.
+     */
+    default Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, PullCredentials credentials, long deadlineNanos) {
+        return resolve(lookups, deadlineNanos);
+    }
 
     ImageResolver OFFLINE = (lookups, deadline) -> {
         Map<ImageLookup, Resolution> out = new HashMap<>();

@@ -24,10 +24,11 @@ import org.imagepolicy.webhook.image.ImageMetadata;
  * </ul>
  */
 final class LookupCache {
-    record TagKey(String registryKey, String repository, String tag) {
+    /** @param principal whose credentials read it: {@code ""} when anonymous access did, so everyone shares it */
+    record TagKey(String registryKey, String repository, String tag, String principal) {
     }
 
-    record DigestKey(String registryKey, String repository, String digest) {
+    record DigestKey(String registryKey, String repository, String digest, String principal) {
     }
 
     /** A digest and when it was fetched; or a permanent failure remembered briefly. */
@@ -73,18 +74,22 @@ final class LookupCache {
         return metadata.estimatedSize();
     }
 
-    /** What is worth keeping between runs: tags younger than max-stale, and every image's metadata. */
+    /**
+     * What is worth keeping between runs: tags younger than max-stale, and every image's metadata. Only
+     * what anonymous reads learned: an answer read with a tenant's credentials is that tenant's, and a
+     * file read back at start would make it everyone's.
+     */
     CachedLookups export() {
         long now = ticker.read();
         java.util.List<CachedLookups.Tag> t = new java.util.ArrayList<>();
         tags.asMap().forEach((k, e) -> {
-            if (e.failure() == null && now - e.fetchedAt() < maxStale) {
+            if (e.failure() == null && k.principal().isEmpty() && now - e.fetchedAt() < maxStale) {
                 t.add(new CachedLookups.Tag(k.registryKey(), k.repository(), k.tag(), e.digest(), Duration.ofNanos(now - e.fetchedAt())));
             }
         });
         java.util.List<CachedLookups.Image> i = new java.util.ArrayList<>();
         metadata.asMap().forEach((k, e) -> {
-            if (e.failure() == null) {
+            if (e.failure() == null && k.principal().isEmpty()) {
                 i.add(new CachedLookups.Image(k.registryKey(), k.repository(), k.digest(), e.metadata().labels(), e.metadata().annotations()));
             }
         });
@@ -98,12 +103,12 @@ final class LookupCache {
         for (CachedLookups.Tag t : kept.tags()) {
             long age = Math.max(0, t.age().toNanos());
             if (age < maxStale) {
-                tags.put(new TagKey(t.registry(), t.repository(), t.tag()), new TagEntry(t.digest(), now - age, null));
+                tags.put(new TagKey(t.registry(), t.repository(), t.tag(), ""), new TagEntry(t.digest(), now - age, null));
                 n++;
             }
         }
         for (CachedLookups.Image i : kept.images()) {
-            metadata.put(new DigestKey(i.registry(), i.repository(), i.digest()),
+            metadata.put(new DigestKey(i.registry(), i.repository(), i.digest(), ""),
                     new MetaEntry(new ImageMetadata(i.digest(), i.labels(), i.annotations()), null));
             n++;
         }
@@ -194,7 +199,7 @@ final class LookupCache {
      * 100,000 images of twenty-odd labels in 160 MiB of weight (see CacheBudget), and far fewer of a registry's oversized ones.
      */
     private static int weight(DigestKey k, MetaEntry e) {
-        int w = 96 + k.registryKey().length() + k.repository().length() + k.digest().length();
+        int w = 96 + k.principal().length() + k.registryKey().length() + k.repository().length() + k.digest().length();
         if (e.metadata() != null) {
             for (String value : e.metadata().labels().values()) {
                 w += 24 + value.length();

@@ -15,13 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.imagepolicy.webhook.registry.credentials.Credential;
+import org.imagepolicy.webhook.registry.credentials.CredentialIdentity;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 
 /**
- * Answers a registry's 401 challenge: Basic with the matching credential, or the Bearer token flow
- * (realm, service, scope), with tokens cached per registry, scope and credential until they expire. A
- * realm on another host is followed only over HTTPS or when the operator named that host. Credentials
- * and tokens never appear in a message.
+ * Answers a registry's 401 challenge for one credential (or none): Basic, or the Bearer token flow (realm,
+ * service, scope), with tokens cached per registry, scope and credential content until they expire. A
+ * realm on another host is followed only over HTTPS or when the operator named that host; when that host
+ * has a credential of its own, it is the one presented to the token service (delegated authentication).
+ * Credentials and tokens never appear in a message.
  */
 final class RegistryAuth {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +38,8 @@ final class RegistryAuth {
 
     private final RegistryTransport transport;
     private final Set<String> namedHosts;
+    /** Each registry's token realm host, once a challenge named it: which credentials the token request uses. */
+    private final Map<String, String> realms = new ConcurrentHashMap<>();
     private final Cache<String, Token> tokens = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfter(Expiry.creating((String key, Token t) -> java.time.Duration.ofNanos(t.lifetimeNanos())))
@@ -43,21 +50,57 @@ final class RegistryAuth {
         this.namedHosts = Set.copyOf(namedHosts);
     }
 
-    /** A cached Authorization header for this registry and scope, sent up front to save a round trip. */
-    String cached(String registryKey, String scope, List<Credential> credentials) {
-        Token t = tokens.getIfPresent(key(registryKey, scope, credentials));
-        return t == null ? null : t.header();
+    /**
+     * A cached Authorization header for this registry and scope, for the first of the credentials that has
+     * one (or for anonymous access when there are none), sent up front to save a round trip.
+     */
+    String cached(String registryKey, String scope, List<Credential> credentials, CredentialSource source) {
+        String realm = realmCredentialIdentity(registryKey, source);
+        if (credentials.isEmpty()) {
+            Token t = tokens.getIfPresent(key(registryKey, scope, null, realm));
+            return t == null ? null : t.header();
+        }
+        for (Credential c : credentials) {
+            Token t = tokens.getIfPresent(key(registryKey, scope, c, realm));
+            if (t != null) {
+                return t.header();
+            }
+        }
+        return null;
     }
 
-    Future<String> authorize(Target registry, Challenge challenge, String scope, List<Credential> credentials, long deadlineNanos) {
+    /** Forgets a header the registry refused, so the next request does not present it again. */
+    void refused(String registryKey, String scope, Credential credential, CredentialSource source) {
+        tokens.invalidate(key(registryKey, scope, credential, realmCredentialIdentity(registryKey, source)));
+    }
+
+    /**
+     * Whose credentials a registry's answers depend on besides its own matching ones: those of its token
+     * realm's host, once known. {@code null} while the realm is unknown (no challenge seen yet).
+     */
+    String realmCredentialIdentity(String registryKey, CredentialSource source) {
+        String realmHost = realms.get(registryKey);
+        if (realmHost == null) {
+            return null;
+        }
+        return realmHost.equals(registryKey) ? "" : CredentialIdentity.of(source.credentialsFor(realmHost, ""));
+    }
+
+    /**
+     * @param credential the registry's credential to try, {@code null} for anonymous access
+     * @param source all the request's credentials, for a token realm on another host
+     */
+    Future<String> authorize(Target registry, Challenge challenge, String scope, Credential credential, CredentialSource source,
+            long deadlineNanos) {
         if (challenge != null && challenge.isBasic()) {
-            if (credentials.isEmpty()) {
+            realms.put(registry.registryKey(), registry.registryKey()); // Basic: the registry's own credentials decide
+            if (credential == null) {
                 return Future.failedFuture(RegistryException.permanent(registry.registryKey() + " asks for a user name and password,"
-                        + " and no --registry-auth entry matches it"));
+                        + " and no pull secret or --registry-auth entry matches it"));
             }
-            Credential c = credentials.get(0);
-            String header = "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
-            tokens.put(key(registry.registryKey(), scope, credentials), new Token(header, 3_600_000_000_000L));
+            String header = basic(credential);
+            tokens.put(key(registry.registryKey(), scope, credential, realmCredentialIdentity(registry.registryKey(), source)),
+                    new Token(header, 3_600_000_000_000L));
             return Future.succeededFuture(header);
         }
         if (challenge == null || !challenge.isBearer() || challenge.param("realm") == null) {
@@ -75,6 +118,7 @@ final class RegistryAuth {
         }
         Target realmTarget = Target.of(realm, registry);
         boolean sameHost = realmTarget.registryKey().equals(registry.registryKey());
+        realms.put(registry.registryKey(), realmTarget.registryKey());
         if (!realmTarget.tls() && !sameHost && !namedHosts.contains(realmTarget.registryKey())) {
             return Future.failedFuture(RegistryException.permanent("refusing the token realm " + realm + " of " + registry.registryKey()
                     + ": a realm on another host must use https, or be named in --insecure-registry"));
@@ -94,15 +138,17 @@ final class RegistryAuth {
             uri.append(sep).append("scope=").append(URLEncoder.encode(wanted, StandardCharsets.UTF_8));
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", "application/json");
-        if (!credentials.isEmpty()) {
-            Credential c = credentials.get(0);
-            headers.add("Authorization", "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password())
-                    .getBytes(StandardCharsets.UTF_8)));
+        // Delegated authentication: a credential for the realm's own host wins over the registry's.
+        List<Credential> realmOwn = sameHost ? List.of() : source.credentialsFor(realmTarget.registryKey(), "");
+        Credential presented = realmOwn.isEmpty() ? credential : realmOwn.get(0);
+        if (presented != null) {
+            headers.add("Authorization", basic(presented));
         }
+        String tokenKey = key(registry.registryKey(), scope, credential, realmCredentialIdentity(registry.registryKey(), source));
         return transport.send(realmTarget, HttpMethod.GET, uri.toString(), headers, MAX_TOKEN_RESPONSE, deadlineNanos).map(response -> {
             if (response.status() == 401 || response.status() == 403) {
                 throw RegistryException.permanent("the token service of " + registry.registryKey() + " refused "
-                        + (credentials.isEmpty() ? "anonymous access" : "the credentials of " + credentials.get(0).username()));
+                        + (presented == null ? "anonymous access" : "the credentials of " + presented.username() + " (" + presented.source() + ")"));
             }
             if (response.status() != 200) {
                 throw response.status() >= 500 || response.status() == 429
@@ -110,7 +156,7 @@ final class RegistryAuth {
                         : RegistryException.permanent("the token service of " + registry.registryKey() + " answered " + response.status());
             }
             Token token = parseToken(registry, response.body());
-            tokens.put(key(registry.registryKey(), scope, credentials), token);
+            tokens.put(tokenKey, token);
             return token.header();
         });
     }
@@ -131,7 +177,12 @@ final class RegistryAuth {
         }
     }
 
-    private static String key(String registryKey, String scope, List<Credential> credentials) {
-        return registryKey + '\n' + scope + '\n' + (credentials.isEmpty() ? "" : credentials.get(0).username());
+    private static String basic(Credential c) {
+        return "Basic " + Base64.getEncoder().encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** By the credentials' content, not their user names: two tenants may share a user name, never a token. */
+    private static String key(String registryKey, String scope, Credential credential, String realmIdentity) {
+        return registryKey + '\n' + scope + '\n' + CredentialIdentity.of(credential) + '\n' + (realmIdentity == null ? "" : realmIdentity);
     }
 }

@@ -10,7 +10,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.imagepolicy.webhook.registry.credentials.Credential;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 
 /**
  * The OCI distribution API, read-only: the digest a tag points to, manifests by digest, and blobs. Every
@@ -26,6 +29,9 @@ final class RegistryClient {
     private final RegistrySettings settings;
     /** Insecure registries found to speak plain HTTP, so later calls skip the failed TLS attempt. */
     private final Map<String, Boolean> plainHttp = new ConcurrentHashMap<>();
+    /** Repositories read without credentials lately ({@code registry/repository}). */
+    private final Cache<String, Boolean> anonymous = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofMinutes(10)).build();
     /** Insecure registries whose protocol a request is finding out now; the others wait for its answer. */
     private final Map<String, Future<Void>> protocolProbes = new ConcurrentHashMap<>();
 
@@ -36,21 +42,21 @@ final class RegistryClient {
     }
 
     /** The digest a tag points to now: HEAD with every manifest type accepted, GET when HEAD names none. */
-    Future<String> digestOf(String registryKey, String repository, String tag, long deadline) {
+    Future<String> digestOf(String registryKey, String repository, String tag, CredentialSource credentials, long deadline) {
         String uri = "/v2/" + repository + "/manifests/" + tag;
-        return call(registryKey, repository, HttpMethod.HEAD, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).compose(r -> {
+        return call(registryKey, repository, credentials, HttpMethod.HEAD, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).compose(r -> {
             String digest = r.header("Docker-Content-Digest");
             if (digest != null && !digest.isBlank()) {
                 return Future.succeededFuture(digest.trim());
             }
-            return manifest(registryKey, repository, tag, deadline).map(Manifest::digest);
+            return manifest(registryKey, repository, tag, credentials, deadline).map(Manifest::digest);
         });
     }
 
     /** A manifest or index; fetched by digest it is verified, fetched by tag its digest is computed. */
-    Future<Manifest> manifest(String registryKey, String repository, String reference, long deadline) {
+    Future<Manifest> manifest(String registryKey, String repository, String reference, CredentialSource credentials, long deadline) {
         String uri = "/v2/" + repository + "/manifests/" + reference;
-        return call(registryKey, repository, HttpMethod.GET, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).map(r -> {
+        return call(registryKey, repository, credentials, HttpMethod.GET, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).map(r -> {
             String what = "the manifest " + registryKey + "/" + repository + "@" + reference;
             String digest = reference.contains(":") ? reference : Digests.sha256(r.body());
             Digests.verify(digest, r.body(), what);
@@ -75,36 +81,82 @@ final class RegistryClient {
     }
 
     /** A blob, verified; registries may redirect it to storage elsewhere. */
-    Future<byte[]> blob(String registryKey, String repository, String digest, int maxBytes, long deadline) {
+    Future<byte[]> blob(String registryKey, String repository, String digest, int maxBytes, CredentialSource credentials, long deadline) {
         String uri = "/v2/" + repository + "/blobs/" + digest;
-        return call(registryKey, repository, HttpMethod.GET, uri, maxBytes, true, deadline).map(r -> {
+        return call(registryKey, repository, credentials, HttpMethod.GET, uri, maxBytes, true, deadline).map(r -> {
             Digests.verify(digest, r.body(), "the blob " + registryKey + "/" + repository + "@" + digest);
             return r.body();
         });
     }
 
-    private Future<RegistryResponse> call(String registryKey, String repository, HttpMethod method, String uri, int maxBytes,
-            boolean followRedirects, long deadline) {
+    /**
+     * Whether the repository was read without credentials lately: then what anyone learns of it is public,
+     * and shared between tenants. Forgotten after a while, in case the repository is made private.
+     */
+    boolean readableAnonymously(String registryKey, String repository) {
+        return anonymous.getIfPresent(registryKey + "/" + repository) != null;
+    }
+
+    /** Whose credentials a lookup's answers depend on, beyond the registry's matching ones; see RegistryAuth. */
+    String realmCredentialIdentity(String registryKey, CredentialSource credentials) {
+        return auth.realmCredentialIdentity(registryKey, credentials);
+    }
+
+    private Future<RegistryResponse> call(String registryKey, String repository, CredentialSource source, HttpMethod method, String uri,
+            int maxBytes, boolean followRedirects, long deadline) {
         Endpoint endpoint = Endpoint.of(registryKey);
         String scope = "repository:" + repository + ":pull";
-        List<Credential> credentials = settings.credentials().credentialsFor(registryKey, repository);
+        List<Credential> credentials = source.credentialsFor(registryKey, repository);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Accept", MediaTypes.ACCEPT);
-        String cached = auth.cached(registryKey, scope, credentials);
+        String cached = auth.cached(registryKey, scope, credentials, source);
         if (cached != null) {
             headers.set("Authorization", cached);
         }
         return send(endpoint, method, uri, headers, maxBytes, deadline).compose(first -> {
             if (first.status() != 401) {
+                if (cached == null && first.status() >= 200 && first.status() < 300) {
+                    anonymous.put(registryKey + "/" + repository, Boolean.TRUE);
+                }
                 return Future.succeededFuture(first);
             }
             Challenge challenge = Challenge.parse(first.header("WWW-Authenticate"));
             Target target = Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey)));
-            return auth.authorize(target, challenge, scope, credentials, deadline)
-                    .compose(authorization -> send(endpoint, method, uri, headers.set("Authorization", authorization), maxBytes, deadline));
+            return attempt(new Attempt(endpoint, target, challenge, scope, repository, source, credentials, method, uri, headers, maxBytes,
+                    deadline), 0);
         }).compose(r -> followRedirects && isRedirect(r.status())
                 ? redirect(Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey))), r, headers, maxBytes, deadline, 1)
                 : Future.succeededFuture(r))
                 .map(r -> checkStatus(registryKey, repository, uri, r));
+    }
+
+    private record Attempt(Endpoint endpoint, Target target, Challenge challenge, String scope, String repository, CredentialSource source,
+            List<Credential> credentials, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadline) {
+    }
+
+    /**
+     * Every matching credential in turn until the registry accepts one, as the kubelet pulls: a team's
+     * stale secret listed first must not hide the service account's or the cluster's working one.
+     */
+    private Future<RegistryResponse> attempt(Attempt a, int index) {
+        Credential credential = a.credentials().isEmpty() ? null : a.credentials().get(index);
+        boolean more = index + 1 < a.credentials().size();
+        String registryKey = a.endpoint().registryKey();
+        return auth.authorize(a.target(), a.challenge(), a.scope(), credential, a.source(), a.deadline()).compose(
+                authorization -> send(a.endpoint(), a.method(), a.uri(), a.headers().set("Authorization", authorization), a.maxBytes(),
+                        a.deadline()).compose(r -> {
+                            if ((r.status() == 401 || r.status() == 403) && credential != null) {
+                                auth.refused(registryKey, a.scope(), credential, a.source());
+                                if (more) {
+                                    return attempt(a, index + 1);
+                                }
+                            }
+                            if (credential == null && r.status() >= 200 && r.status() < 300) {
+                                anonymous.put(registryKey + "/" + a.repository(), Boolean.TRUE);
+                            }
+                            return Future.succeededFuture(r);
+                        }),
+                e -> more && e instanceof RegistryException && ((RegistryException) e).isPermanent()
+                        ? attempt(a, index + 1) : Future.failedFuture(e));
     }
 
     private Future<RegistryResponse> send(Endpoint endpoint, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadline) {

@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.credentials.CredentialIdentity;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /**
  * Facts from container registries: tag to digest, then the digest's labels and annotations, through
@@ -30,12 +33,14 @@ public final class RegistryResolver implements ImageResolver {
     private final RegistryMetrics metrics;
     private final long lookupNanos;
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
+    private final PullCredentials global;
 
     private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos,
             CacheBudget budget) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.lookupNanos = lookupNanos;
+        this.global = PullCredentials.global(settings.credentials());
         Set<String> named = new HashSet<>(settings.insecureRegistries());
         named.addAll(settings.allowedAddresses());
         named.addAll(trust.registries());
@@ -75,10 +80,15 @@ public final class RegistryResolver implements ImageResolver {
 
     @Override
     public Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, long deadlineNanos) {
+        return resolve(lookups, global, deadlineNanos);
+    }
+
+    @Override
+    public Future<Map<ImageLookup, Resolution>> resolve(List<ImageLookup> lookups, PullCredentials credentials, long deadlineNanos) {
         List<Future<Resolution>> pending = new ArrayList<>(lookups.size());
         boolean allAnswered = true;
         for (ImageLookup l : lookups) {
-            Future<Resolution> f = one(l);
+            Future<Resolution> f = one(l, credentials);
             pending.add(f);
             allAnswered &= f.isComplete();
         }
@@ -117,7 +127,7 @@ public final class RegistryResolver implements ImageResolver {
     }
 
     /** Never fails: every failure becomes a Resolution.Failed with the reason in words. */
-    private Future<Resolution> one(ImageLookup l) {
+    private Future<Resolution> one(ImageLookup l, PullCredentials credentials) {
         if (l.registryKey().isEmpty()) {
             return Future.succeededFuture(new Resolution.Failed("\"" + l.reference() + "\" names no registry, so it cannot be looked up;"
                     + " write the registry (docker.io/...) or set defaultRegistry in the policy"));
@@ -126,14 +136,40 @@ public final class RegistryResolver implements ImageResolver {
         Registry registry = registries.computeIfAbsent(l.registryKey().toLowerCase(Locale.ROOT), Registry::new);
         String key = registry.key;
         RegistryGate gate = registry.gate;
+        CredentialSource source = credentials.source();
+        String principal = principal(key, l.repository(), credentials);
         Future<LookupCache.Digest> digest = l.digest() != null
                 ? Future.succeededFuture(new LookupCache.Digest(l.digest(), null))
-                : cache.digest(new LookupCache.TagKey(key, l.repository(), l.tag()),
-                        () -> gate.call(() -> client.digestOf(key, l.repository(), l.tag(), System.nanoTime() + lookupNanos)), registry);
-        return digest.compose(d -> cache.metadata(new LookupCache.DigestKey(key, l.repository(), d.value()),
-                        () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(), System.nanoTime() + lookupNanos)), registry)
+                : cache.digest(new LookupCache.TagKey(key, l.repository(), l.tag(), principal),
+                        () -> gate.call(() -> client.digestOf(key, l.repository(), l.tag(), source, System.nanoTime() + lookupNanos)), registry);
+        return digest.compose(d -> cache.metadata(new LookupCache.DigestKey(key, l.repository(), d.value(), principal),
+                        () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(), source, System.nanoTime() + lookupNanos)), registry)
                         .map(m -> (Resolution) new Resolution.Resolved(m, false, d.staleness())))
-                .recover(e -> Future.succeededFuture(new Resolution.Failed(describe(l, e))));
+                .recover(e -> Future.succeededFuture(new Resolution.Failed(withNotes(describe(l, e), credentials))));
+    }
+
+    /**
+     * Whose answer this lookup may reuse. Anonymous reads are everyone's; otherwise the answer belongs to
+     * the credentials that can reach the registry (its matching ones, and its token realm's when that is
+     * another host with credentials of its own), so one tenant's private image never decides another
+     * tenant's admission. The key for a registry's own credentials is the same before and after its
+     * realm is known, so learning the realm costs no second fetch.
+     */
+    private String principal(String registryKey, String repository, PullCredentials credentials) {
+        if (credentials.anonymous() || client.readableAnonymously(registryKey, repository)) {
+            return "";
+        }
+        String own = CredentialIdentity.of(credentials.source().credentialsFor(registryKey, repository));
+        String realm = client.realmCredentialIdentity(registryKey, credentials.source());
+        if (realm == null) {
+            // Realm not known yet: a credential for another host might be the one presented.
+            return own.isEmpty() ? "all:" + credentials.identity() : own;
+        }
+        return realm.isEmpty() ? own : own + "|" + realm;
+    }
+
+    private static String withNotes(String reason, PullCredentials credentials) {
+        return credentials.notes().isEmpty() ? reason : reason + "; " + String.join("; ", credentials.notes());
     }
 
     /** A registry's gate and cache counters, made once per registry, not per lookup. */

@@ -31,6 +31,7 @@ import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.Resources;
 import org.imagepolicy.webhook.registry.ImageResolver;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /**
  * The HTTP choke point: checks method, path, media type and size, gathers the body, and hands the
@@ -50,10 +51,17 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     private final ConnectionGuard guard;
     private final BodyReader bodies;
     private final Drain drain;
+    private final RequestContext context;
 
     AdmissionHandler(Vertx vertx, Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout,
             Metrics metrics, DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard, Drain drain) {
+        this(vertx, engine, resolver, decisionTimeout, metrics, decisionLog, inFlight, guard, drain, RequestContext.NONE);
+    }
+
+    AdmissionHandler(Vertx vertx, Supplier<ImagePolicyEngine> engine, ImageResolver resolver, java.time.Duration decisionTimeout,
+            Metrics metrics, DecisionLog decisionLog, InFlight inFlight, ConnectionGuard guard, Drain drain, RequestContext context) {
         this.drain = drain;
+        this.context = context;
         this.bodies = new BodyReader(vertx, this::refuse);
         this.engine = engine;
         this.guard = guard;
@@ -99,7 +107,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         ImagePolicyEngine current = engine.get(); // one engine for both halves, even if a reload lands in between
         PreparedRequest prepared;
         try {
-            prepared = current.prepare(in, Set.of(), mutating);
+            prepared = current.prepare(in, context.excludedRules(in), mutating);
         } catch (RuntimeException e) {
             failed(req, in, e);
             return;
@@ -110,8 +118,17 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             return;
         }
         // Registries answer on other threads; the decision and the answer go back to this request's event loop.
-        Context context = Vertx.currentContext();
-        resolver.resolve(lookups, start + decisionTimeoutNanos).onComplete(done -> context.runOnContext(v -> {
+        Context loop = Vertx.currentContext();
+        PullCredentials credentials;
+        try {
+            credentials = context.credentials(in);
+        } catch (RuntimeException e) {
+            failed(req, in, e);
+            return;
+        }
+        Future<Map<ImageLookup, Resolution>> facts = credentials == null ? resolver.resolve(lookups, start + decisionTimeoutNanos)
+                : resolver.resolve(lookups, credentials, start + decisionTimeoutNanos);
+        facts.onComplete(done -> loop.runOnContext(v -> {
             Map<ImageReference, Resolution> byReference = new HashMap<>();
             if (done.succeeded()) {
                 done.result().forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));

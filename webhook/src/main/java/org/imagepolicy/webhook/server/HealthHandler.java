@@ -26,7 +26,7 @@ final class HealthHandler implements Handler<HttpServerRequest> {
             case "/readyz":
                 boolean ok = ready.getAsBoolean();
                 req.response().setStatusCode(ok ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                        .end(ok ? "ready\n" : "not ready: starting or shutting down\n");
+                        .end(ok ? "ready\n" : "not ready: starting, shutting down, or waiting for the cluster's first sync (the log says which)\n");
                 break;
             case "/metrics":
                 req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.render());

@@ -38,6 +38,7 @@ public final class WebhookServer implements AutoCloseable {
     private final Drain drain;
     private final CertificateExpiryWarning expiryWarning;
     private DecisionLog decisionLog;
+    private final RequestContext context;
     private Vertx vertx;
     private HttpServer healthServer;
     private TlsState tls;
@@ -45,12 +46,22 @@ public final class WebhookServer implements AutoCloseable {
     private volatile boolean stopping;
 
     public WebhookServer(ServerSettings settings) {
-        this(settings, java.time.Clock.systemUTC());
+        this(settings, RequestContext.NONE, java.time.Clock.systemUTC());
+    }
+
+    /** @param context namespaces and pull credentials from the cluster; readiness also waits for it */
+    public WebhookServer(ServerSettings settings, RequestContext context) {
+        this(settings, context, java.time.Clock.systemUTC());
     }
 
     /** @param clock when the certificate's expiry is judged (a test moves it instead of waiting days) */
     WebhookServer(ServerSettings settings, java.time.Clock clock) {
+        this(settings, RequestContext.NONE, clock);
+    }
+
+    private WebhookServer(ServerSettings settings, RequestContext context, java.time.Clock clock) {
         this.settings = settings;
+        this.context = context;
         this.expiryWarning = new CertificateExpiryWarning(clock);
         this.policy = new PolicyState(settings, metrics);
         this.drain = new Drain(settings.shutdownGrace().toMillis());
@@ -86,7 +97,7 @@ public final class WebhookServer implements AutoCloseable {
         listening.add(vertx.deployVerticle(() -> admissionVerticle(resolver, decisionLog),
                 new DeploymentOptions().setInstances(settings.instances())));
         healthServer = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.healthPort()))
-                .requestHandler(new HealthHandler(() -> ready && !stopping, metrics));
+                .requestHandler(new HealthHandler(this::ready, metrics));
         listening.add(healthServer.listen());
         await(Future.all(listening), "listen on ports " + settings.port() + " and " + settings.healthPort());
         long every = settings.reloadInterval().toMillis();
@@ -116,7 +127,7 @@ public final class WebhookServer implements AutoCloseable {
                 HttpServer server = vertx.createHttpServer(admissionOptions())
                         .connectionHandler(guard)
                         .requestHandler(new AdmissionHandler(vertx, policy::engine, resolver, settings.decisionTimeout(), metrics, decisionLog,
-                                inFlight, guard, drain));
+                                inFlight, guard, drain, WebhookServer.this.context));
                 admissionServers.add(server);
                 return server.listen();
             }
@@ -177,7 +188,7 @@ public final class WebhookServer implements AutoCloseable {
     }
 
     public boolean ready() {
-        return ready && !stopping;
+        return ready && !stopping && context.ready();
     }
 
     public Metrics metrics() {

@@ -45,6 +45,12 @@ class ArchitectureTest {
             .because("the event loop belongs to the HTTP server and the non-blocking registry client (which review also runs)");
 
     @ArchTest
+    static final ArchRule onlyTheClusterPackageTalksToTheApiServer = noClasses()
+            .that().resideOutsideOfPackages("..webhook.cluster..", "..webhook.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8.kubernetes.client..")
+            .because("the API server is read by informers in one place, never on the admission path");
+
+    @ArchTest
     static final ArchRule credentialsStayPure = noClasses().that().resideInAPackage("..webhook.registry.credentials..")
             .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "java.net..")
             .because("credential matching is pure; sources that watch the cluster will feed it");

@@ -23,7 +23,7 @@ class LookupCacheTest {
     final Ticker ticker = now::get;
     final LookupCache cache = new LookupCache(new RegistrySettings(Set.of(), null, Set.of(), "linux/amd64", TTL,
             Duration.ofSeconds(15), Duration.ofMinutes(10), 4, CredentialSource.anonymous()), ticker, 1 << 20);
-    final LookupCache.TagKey key = new LookupCache.TagKey("quay.io", "org/app", "1");
+    final LookupCache.TagKey key = new LookupCache.TagKey("quay.io", "org/app", "1", "");
     final Counts stats = new Counts();
     final AtomicInteger fetches = new AtomicInteger();
 
@@ -112,7 +112,7 @@ class LookupCacheTest {
         assertThat(digest(Future.failedFuture(RegistryException.transientFailure("503"))).failed()).isTrue();
         assertThat(digest(Future.succeededFuture("sha256:a")).result().value()).as("the next lookup asks again").isEqualTo("sha256:a");
 
-        LookupCache.TagKey missing = new LookupCache.TagKey("quay.io", "org/app", "nope");
+        LookupCache.TagKey missing = new LookupCache.TagKey("quay.io", "org/app", "nope", "");
         AtomicInteger asked = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
             Future<LookupCache.Digest> f = cache.digest(missing, () -> {
@@ -132,7 +132,7 @@ class LookupCacheTest {
 
     @Test
     void metadataIsCachedByDigest() {
-        LookupCache.DigestKey key = new LookupCache.DigestKey("quay.io", "org/app", "sha256:a");
+        LookupCache.DigestKey key = new LookupCache.DigestKey("quay.io", "org/app", "sha256:a", "");
         ImageMetadata meta = new ImageMetadata("sha256:a", Map.of("tier", "gold"), Map.of());
         AtomicInteger asked = new AtomicInteger();
         for (int i = 0; i < 3; i++) {

@@ -20,9 +20,17 @@ public interface CredentialSource {
      */
     List<Credential> credentialsFor(String registryHost, String repositoryPath);
 
-    /** The source with no credentials: every lookup is anonymous. */
+    /** The source with no credentials: every lookup is anonymous. Always the same object, so callers can tell. */
     static CredentialSource anonymous() {
-        return (host, path) -> List.of();
+        return Anonymous.INSTANCE;
+    }
+
+    /** Holds the one anonymous source (interfaces cannot have private fields). */
+    final class Anonymous {
+        static final CredentialSource INSTANCE = (host, path) -> List.of();
+
+        private Anonymous() {
+        }
     }
 
     /**
