@@ -51,7 +51,7 @@ class CacheBudgetTest {
             }
             String digest = String.format("sha256:%064d", i);
             org.imagepolicy.webhook.image.ImageMetadata m = new org.imagepolicy.webhook.image.ImageMetadata(digest, labels, java.util.Map.of());
-            cache.metadata(new LookupCache.DigestKey("quay.io", "org/app", digest), () -> io.vertx.core.Future.succeededFuture(m), stats);
+            cache.metadata(new LookupCache.DigestKey("quay.io", "org/app", digest, ""), () -> io.vertx.core.Future.succeededFuture(m), stats);
         }
         cache.cleanUp();
         // 1 MiB over about 1.6 KB each: some 650 images, never the 5,000 offered.
