@@ -180,8 +180,11 @@ final class ReferenceJudge {
         }
         boolean allowMatched = false;
         List<ExecutionRule> rules = rr.rules();
-        // Only rules that could match the name: the others would not match, so they change nothing.
-        for (int i : rr.candidates().candidates(p.registryKey(), p.repository())) {
+        // Only rules that could match the name: the others would not match, so they change nothing. explain
+        // shows every rule, so a trace walks them all (CandidateRulesPropertyTest: the same decision either way).
+        int[] order = trace == null ? rr.candidates().candidates(p.registryKey(), p.repository())
+                : java.util.stream.IntStream.range(0, rules.size()).toArray();
+        for (int i : order) {
             ExecutionRule rule = rules.get(i);
             if (excludedRules.contains(rule.name()) && !rule.ignoreNamespaceOverride()) {
                 if (trace != null) {
