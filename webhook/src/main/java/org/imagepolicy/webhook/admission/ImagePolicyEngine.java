@@ -44,6 +44,15 @@ public final class ImagePolicyEngine {
         return rr != null && rr.requestsResolution();
     }
 
+    /**
+     * Whether any execution rule applies to this resource. A resource covered only by resolution rules is
+     * admitted without any allow or deny rule looking at its images, which a report must not call a pass.
+     */
+    public boolean judgesImagesOf(GroupResource gr) {
+        ResourceRules rr = resources.get(gr);
+        return rr != null && rr.coveredByExecution();
+    }
+
     public Decision decide(AdmissionInput in, ImageFacts facts) {
         return decide(in, Set.of(), facts);
     }

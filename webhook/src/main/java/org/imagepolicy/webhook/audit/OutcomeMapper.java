@@ -44,7 +44,13 @@ final class OutcomeMapper {
             } else if (decision.outcome() == Decision.Outcome.SKIPPED) {
                 refs.add(new ReferenceResult(f.path(), container, f.name(), location, Outcome.SKIP, null, skipReason(engine, in)));
             } else {
-                refs.add(judged(f, container, location, decision.violations()));
+                ReferenceResult judged = judged(f, container, location, decision.violations());
+                if (judged.outcome() == Outcome.PASS && !engine.judgesImagesOf(in.resource())) {
+                    judged = new ReferenceResult(f.path(), container, f.name(), location, Outcome.SKIP, null,
+                            "no allow or deny rule of the policy applies to " + in.resource() + " (only resolution rules do),"
+                                    + " so the webhook admits it without judging the image; add the resource to a rule's onResources to judge it");
+                }
+                refs.add(judged);
             }
         }
         return new ObjectResult(object.location(), object.ref(), in.operation(), refs, null);
