@@ -102,7 +102,9 @@ class ServeJarIT {
                     .contains("no allow rule for pods matched \"quay.io/org/app:1\"")
                     .contains("allow rule \"allow-images-from-other-registries\" (matchRegistries [docker.io, my.registry.example.com,"
                             + " registry.access.redhat.com])");
-            assertThat(output.text()).contains("decision=denied uid=0f6c5c2e-0002-4a4e-9d0e-000000000002");
+            // The decision log is written by its own thread, after the answer: wait for the line, not for luck.
+            Await.until("the denial to be logged: " + output.text(), Duration.ofSeconds(10),
+                    () -> output.text().contains("decision=denied uid=0f6c5c2e-0002-4a4e-9d0e-000000000002"));
         } finally {
             // SIGTERM through the handle: Process.destroy() would also close our end of the pipe and lose
             // everything the server logs while it drains.
