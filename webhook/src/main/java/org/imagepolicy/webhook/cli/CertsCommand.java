@@ -49,17 +49,8 @@ final class CertsCommand {
         @Option(names = "--ip", paramLabel = "IP", description = "An IP address for the certificate (repeatable).")
         List<String> ips = new ArrayList<>();
 
-        @Option(names = "--key-type", defaultValue = "ec-p256", paramLabel = "TYPE",
-                description = "ec-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ${DEFAULT-VALUE}).")
-        String keyType;
-
-        @Option(names = "--validity", defaultValue = "365d", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "Serving certificate validity (default: ${DEFAULT-VALUE}).")
-        Duration validity;
-
-        @Option(names = "--ca-validity", defaultValue = "3650d", paramLabel = "DURATION", converter = DurationConverter.class,
-                description = "Validity of a new CA (default: ${DEFAULT-VALUE}).")
-        Duration caValidity;
+        @picocli.CommandLine.Mixin
+        CertificateOptions certificate = new CertificateOptions();
 
         @Option(names = "--renew-before", defaultValue = "30d", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "A CA in DIR expiring within this is replaced instead of reused (default: ${DEFAULT-VALUE}).")
@@ -80,9 +71,9 @@ final class CertsCommand {
             PrintWriter err = spec.commandLine().getErr();
             CertificateDirectory.Outcome outcome;
             try {
-                ServingCertSpec cert = new ServingCertSpec(CertificateDirectory.serviceNames(service, namespace, dns), ips, validity);
+                ServingCertSpec cert = new ServingCertSpec(CertificateDirectory.serviceNames(service, namespace, dns), ips, certificate.validity);
                 CertificateDirectory dir = new CertificateDirectory(this.out);
-                outcome = dir.generate(new CertificateDirectory.Request(cert, KeyType.parse(keyType), caValidity, renewBefore),
+                outcome = dir.generate(new CertificateDirectory.Request(cert, KeyType.parse(certificate.keyType), certificate.caValidity, renewBefore),
                         Instant.now());
                 if (kubernetes) {
                     String name = secretName == null ? service + "-tls" : secretName;

@@ -46,16 +46,8 @@ final class KubernetesCertsCommand implements Callable<Integer> {
     @Option(names = "--require-webhook-configurations", description = "Fail when a named configuration does not exist.")
     boolean requireConfigurations;
 
-    @Option(names = "--key-type", defaultValue = "ec-p256", paramLabel = "TYPE", description = "ec-p256, rsa-2048, rsa-3072 or rsa-4096 (default: ${DEFAULT-VALUE}).")
-    String keyType;
-
-    @Option(names = "--validity", defaultValue = "365d", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Serving certificate validity (default: ${DEFAULT-VALUE}).")
-    Duration validity;
-
-    @Option(names = "--ca-validity", defaultValue = "3650d", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Validity of a new CA (default: ${DEFAULT-VALUE}).")
-    Duration caValidity;
+    @picocli.CommandLine.Mixin
+    CertificateOptions certificate = new CertificateOptions();
 
     @Option(names = "--renew-before", defaultValue = "30d", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Renew a certificate or CA expiring within this (default: ${DEFAULT-VALUE}).")
@@ -73,8 +65,8 @@ final class KubernetesCertsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ClusterCertificates.Settings settings;
         try {
-            settings = new ClusterCertificates.Settings(namespace, service, dns, caSecret, tlsSecret, KeyType.parse(keyType), validity,
-                    caValidity, renewBefore, validating, mutating, requireConfigurations, labels);
+            settings = new ClusterCertificates.Settings(namespace, service, dns, caSecret, tlsSecret, KeyType.parse(certificate.keyType), certificate.validity,
+                    certificate.caValidity, renewBefore, validating, mutating, requireConfigurations, labels);
         } catch (IllegalArgumentException e) {
             err.println("certs kubernetes: " + e.getMessage());
             return Main.INVALID;
