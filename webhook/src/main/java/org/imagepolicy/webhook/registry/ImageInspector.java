@@ -34,8 +34,15 @@ final class ImageInspector {
         this.variant = parts.length > 2 ? parts[2] : null;
     }
 
-    Future<ImageMetadata> inspect(String registryKey, String repository, String digest, CredentialSource credentials, long deadline) {
-        return client.manifest(registryKey, repository, digest, credentials, deadline).compose(top -> {
+    /**
+     * @param fetched the digest's manifest when the tag's lookup already brought it (a GET by tag), or
+     *     {@code null} to fetch it now
+     */
+    Future<ImageMetadata> inspect(String registryKey, String repository, String digest, Manifest fetched, CredentialSource credentials,
+            long deadline) {
+        Future<Manifest> manifest = fetched != null && fetched.digest().equals(digest) ? Future.succeededFuture(fetched)
+                : client.manifest(registryKey, repository, digest, credentials, deadline);
+        return manifest.compose(top -> {
             JsonNode topJson = parse(top);
             if (MediaTypes.isIndex(top.mediaType())) {
                 String platformDigest = platformManifest(topJson, registryKey + "/" + repository + "@" + digest);

@@ -121,6 +121,16 @@ final class LookupCache {
         tags.cleanUp();
     }
 
+    /**
+     * Whether the tag has an answer here, fresh or stale. A tag never seen is fetched with its manifest
+     * (one GET that the labels need anyway); a known one is refreshed with a HEAD, which registries such
+     * as Docker Hub do not count as a pull.
+     */
+    boolean knowsTag(TagKey key) {
+        TagEntry cached = tags.getIfPresent(key);
+        return cached != null && cached.failure() == null;
+    }
+
     /** The digest of a tag: fresh from the cache, fetched (once for all concurrent callers), or stale during an outage. */
     Future<Digest> digest(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         TagEntry cached = tags.getIfPresent(key);

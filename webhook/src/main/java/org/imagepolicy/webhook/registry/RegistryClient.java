@@ -57,7 +57,7 @@ final class RegistryClient {
     Future<Manifest> manifest(String registryKey, String repository, String reference, CredentialSource credentials, long deadline) {
         String uri = "/v2/" + repository + "/manifests/" + reference;
         return call(registryKey, repository, credentials, HttpMethod.GET, uri, RegistrySettings.MAX_MANIFEST_BYTES, false, deadline).map(r -> {
-            String what = "the manifest " + registryKey + "/" + repository + "@" + reference;
+            String what = "the manifest " + registryKey + "/" + repository + (reference.contains(":") ? "@" : ":") + reference;
             String digest = reference.contains(":") ? reference : Digests.sha256(r.body());
             Digests.verify(digest, r.body(), what);
             String announced = r.header("Docker-Content-Digest");

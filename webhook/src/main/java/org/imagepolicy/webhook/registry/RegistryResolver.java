@@ -1,5 +1,7 @@
 package org.imagepolicy.webhook.registry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,6 +36,13 @@ public final class RegistryResolver implements ImageResolver {
     private final long lookupNanos;
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
     private final PullCredentials global;
+    /**
+     * Manifests fetched by tag, waiting for the metadata lookup that follows at once; bounded by bytes,
+     * and forgotten soon when that lookup found the digest cached already (another tag of the same image).
+     */
+    private final Cache<LookupCache.DigestKey, Manifest> fetchedManifests = Caffeine.newBuilder()
+            .maximumWeight(32L * 1024 * 1024).weigher((LookupCache.DigestKey k, Manifest m) -> m.bytes().length + 64)
+            .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
 
     private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos,
             CacheBudget budget) {
@@ -138,14 +147,34 @@ public final class RegistryResolver implements ImageResolver {
         RegistryGate gate = registry.gate;
         CredentialSource source = credentials.source();
         String principal = principal(key, l.repository(), credentials);
-        Future<LookupCache.Digest> digest = l.digest() != null
-                ? Future.succeededFuture(new LookupCache.Digest(l.digest(), null))
-                : cache.digest(new LookupCache.TagKey(key, l.repository(), l.tag(), principal),
-                        () -> gate.call(() -> client.digestOf(key, l.repository(), l.tag(), source, System.nanoTime() + lookupNanos)), registry);
-        return digest.compose(d -> cache.metadata(new LookupCache.DigestKey(key, l.repository(), d.value(), principal),
-                        () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(), source, System.nanoTime() + lookupNanos)), registry)
-                        .map(m -> (Resolution) new Resolution.Resolved(m, false, d.staleness())))
+        Future<LookupCache.Digest> digest;
+        if (l.digest() != null) {
+            digest = Future.succeededFuture(new LookupCache.Digest(l.digest(), null));
+        } else {
+            LookupCache.TagKey tagKey = new LookupCache.TagKey(key, l.repository(), l.tag(), principal);
+            digest = cache.digest(tagKey, () -> gate.call(() -> cache.knowsTag(tagKey)
+                    ? client.digestOf(key, l.repository(), l.tag(), source, System.nanoTime() + lookupNanos)
+                    : firstLookup(key, l.repository(), l.tag(), principal, source)), registry);
+        }
+        return digest.compose(d -> {
+                    LookupCache.DigestKey digestKey = new LookupCache.DigestKey(key, l.repository(), d.value(), principal);
+                    return cache.metadata(digestKey, () -> gate.call(() -> inspector.inspect(key, l.repository(), d.value(),
+                                    fetchedManifests.asMap().remove(digestKey), source, System.nanoTime() + lookupNanos)), registry)
+                            .map(m -> (Resolution) new Resolution.Resolved(m, false, d.staleness()));
+                })
                 .recover(e -> Future.succeededFuture(new Resolution.Failed(withNotes(describe(l, e), credentials))));
+    }
+
+    /**
+     * A tag seen for the first time: its manifest by tag, whose bytes give the digest, kept for the
+     * metadata lookup that follows. Two requests for a new image (manifest, config) instead of three
+     * (HEAD, manifest, config); the registry counts one pull either way.
+     */
+    private Future<String> firstLookup(String key, String repository, String tag, String principal, CredentialSource source) {
+        return client.manifest(key, repository, tag, source, System.nanoTime() + lookupNanos).map(m -> {
+            fetchedManifests.put(new LookupCache.DigestKey(key, repository, m.digest(), principal), m);
+            return m.digest();
+        });
     }
 
     /**

@@ -133,8 +133,8 @@ class RegistryAdmissionTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(registry.count("HEAD", "/v2/team/herd/manifests/1")).isEqualTo(1);
-        assertThat(registry.count("GET", "/v2/team/herd/manifests/.*")).isEqualTo(1);
+        assertThat(registry.count("GET", "/v2/team/herd/manifests/1")).as("one manifest by tag for every waiting admission").isEqualTo(1);
+        assertThat(registry.count("GET", "/v2/team/herd/manifests/.*")).as("and no second fetch by digest").isEqualTo(1);
     }
 
     @Test

@@ -102,7 +102,7 @@ class RegistryClientCertificateTest {
         assertThat(resolved.metadata().digest()).isEqualTo(image.digest());
         assertThat(resolved.metadata().labels()).containsEntry("tier", "gold");
         // The registry served the lookups itself: the handshake with the client certificate succeeded.
-        assertThat(registry.count("HEAD", "/v2/mtls/app/manifests/1")).isEqualTo(1);
+        assertThat(registry.count("GET", "/v2/mtls/app/manifests/1")).isEqualTo(1);
         assertThat(registry.count("GET", "/v2/mtls/app/blobs/" + image.configDigest())).isEqualTo(1);
     }
 

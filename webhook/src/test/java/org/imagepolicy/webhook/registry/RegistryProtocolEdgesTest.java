@@ -48,20 +48,25 @@ class RegistryProtocolEdgesTest {
     }
 
     @Test
-    void aRegistryThatNamesNoDigestOnHeadIsAskedWithGetAndTheDigestComputed() throws Exception {
+    void aNewTagIsReadWithOneGetAndAKnownOneRefreshedWithHeadOrGetWhenHeadNamesNoDigest() throws Exception {
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"tier\":\"gold\"}}}".getBytes(StandardCharsets.UTF_8);
         byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
                 + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + sha256(config) + "\",\"size\":" + config.length + "},"
                 + "\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
         AtomicInteger heads = new AtomicInteger();
-        AtomicInteger gets = new AtomicInteger();
+        AtomicInteger getsByTag = new AtomicInteger();
+        AtomicInteger getsByDigest = new AtomicInteger();
+        AtomicInteger blobs = new AtomicInteger();
         HttpServer minimal = vertx.createHttpServer().requestHandler(req -> {
             String path = req.path();
+            boolean head = req.method().name().equals("HEAD");
             if (path.endsWith("/manifests/1") || path.endsWith("/manifests/" + sha256Unchecked(manifest))) {
-                (req.method().name().equals("HEAD") ? heads : gets).incrementAndGet();
+                (head ? heads : path.endsWith("/manifests/1") ? getsByTag : getsByDigest).incrementAndGet();
+                // No Docker-Content-Digest: the digest is the hash of the bytes, which HEAD does not carry.
                 req.response().putHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                        .end(req.method().name().equals("HEAD") ? Buffer.buffer() : Buffer.buffer(manifest));
+                        .end(head ? Buffer.buffer() : Buffer.buffer(manifest));
             } else if (path.endsWith("/blobs/" + sha256Unchecked(config))) {
+                blobs.incrementAndGet();
                 req.response().end(Buffer.buffer(config));
             } else {
                 req.response().setStatusCode(404).end();
@@ -69,12 +74,20 @@ class RegistryProtocolEdgesTest {
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
         String host = "127.0.0.1:" + minimal.actualPort();
         RegistryResolver resolver = RegistryResolver.create(vertx, RegistryFixture.settings(Set.of(host), null, Set.of(host),
-                Duration.ofSeconds(60), Duration.ofMinutes(10), CredentialSource.anonymous()), new RegistryMetrics(), Duration.ofSeconds(5));
+                Duration.ofMillis(300), Duration.ofMinutes(10), CredentialSource.anonymous()), new RegistryMetrics(), Duration.ofSeconds(5));
+
         Resolution.Resolved r = (Resolution.Resolved) resolve(resolver, host + "/plain/app:1", Duration.ofSeconds(5));
         assertThat(r.metadata().digest()).isEqualTo(sha256(manifest));
         assertThat(r.metadata().labels()).containsEntry("tier", "gold");
-        assertThat(heads.get()).isEqualTo(1);
-        assertThat(gets.get()).as("the GET that named the digest, then the manifest by digest").isEqualTo(2);
+        assertThat(List.of(heads.get(), getsByTag.get(), getsByDigest.get(), blobs.get()))
+                .as("a tag never seen: its manifest by tag (the digest computed from it), then the config").containsExactly(0, 1, 0, 1);
+
+        Await.holdsFor("the tag's time to live passing", Duration.ofMillis(400), () -> true);
+        Resolution.Resolved again = (Resolution.Resolved) resolve(resolver, host + "/plain/app:1", Duration.ofSeconds(5));
+        assertThat(again.metadata().digest()).isEqualTo(sha256(manifest));
+        assertThat(List.of(heads.get(), getsByTag.get(), getsByDigest.get(), blobs.get()))
+                .as("a known tag refreshed: HEAD, which named no digest, so GET by tag; the image itself stays cached")
+                .containsExactly(1, 2, 0, 1);
         minimal.close();
     }
 

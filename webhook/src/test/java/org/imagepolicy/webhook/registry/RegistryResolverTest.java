@@ -15,6 +15,7 @@ import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 import org.imagepolicy.webhook.registry.testing.ImagePusher;
 import org.imagepolicy.webhook.registry.testing.LocalRegistry;
 import org.imagepolicy.webhook.registry.testing.LocalRegistry.Variant;
@@ -61,7 +62,7 @@ class RegistryResolverTest {
         RegistryResolver resolver = RegistryFixture.forRegistry(vertx, plain, dir, new RegistryMetrics());
         assertThat(resolved(resolve(resolver, plain.host() + "/agent/app:1", BUDGET)).metadata().digest()).isEqualTo(image.digest());
         List<String> agents = plain.userAgents();
-        assertThat(agents).as("tag, manifest and config requests").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(agents).as("the manifest by tag and the config").hasSizeGreaterThanOrEqualTo(2);
         // The version comes from the build (version.properties, filtered by Maven): the project's own.
         assertThat(UserAgent.VERSION).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(agents).allSatisfy(agent -> assertThat(agent).isEqualTo("image-policy-webhook/" + UserAgent.VERSION));
@@ -131,7 +132,22 @@ class RegistryResolverTest {
         }
         Resolution missing = resolve(RegistryFixture.forRegistry(vertx, plain, dir, new RegistryMetrics()),
                 plain.host() + "/nothing/here:1", BUDGET);
-        assertThat(((Resolution.Failed) missing).reason()).isEqualTo(plain.host() + "/nothing/here:1 was not found in the registry");
+        assertThat(((Resolution.Failed) missing).reason()).startsWith(plain.host() + "/nothing/here:1 was not found in the registry (")
+                .as("the registry's own error code, read from the body of the GET").contains("UNKNOWN");
+    }
+
+    @Test
+    void aKnownTagIsRefreshedWithHeadOnlySoRegistriesCountNoPull() throws Exception {
+        PushedImage image = ImagePusher.to(plain).ociImage("refresh/app").tag("1").push();
+        RegistryResolver resolver = RegistryResolver.create(vertx, RegistryFixture.settings(Set.of(plain.host()), null, Set.of(plain.host()),
+                Duration.ofMillis(300), Duration.ofMinutes(10), CredentialSource.anonymous()), new RegistryMetrics(), Duration.ofSeconds(5));
+        plain.clearLog();
+        assertThat(resolved(resolve(resolver, plain.host() + "/refresh/app:1", BUDGET)).metadata().digest()).isEqualTo(image.digest());
+        org.imagepolicy.webhook.testing.Await.holdsFor("the tag's time to live passing", Duration.ofMillis(400), () -> true);
+        assertThat(resolved(resolve(resolver, plain.host() + "/refresh/app:1", BUDGET)).metadata().digest()).isEqualTo(image.digest());
+        assertThat(plain.count("GET", "/v2/refresh/app/manifests/.*")).as("one GET: the manifest by tag, the first time").isEqualTo(1);
+        assertThat(plain.count("HEAD", "/v2/refresh/app/manifests/1")).as("the refresh").isEqualTo(1);
+        assertThat(plain.count("GET", "/v2/refresh/app/blobs/.*")).as("the config, once: digests do not change").isEqualTo(1);
     }
 
     @Test
@@ -147,8 +163,9 @@ class RegistryResolverTest {
         for (var f : all) {
             assertThat(resolved(f.get(10, TimeUnit.SECONDS).get(l)).metadata().digest()).isEqualTo(image.digest());
         }
-        assertThat(plain.count("HEAD", "/v2/herd/app/manifests/1")).as("tag lookups at the registry").isEqualTo(1);
-        assertThat(plain.count("GET", "/v2/herd/app/manifests/.*")).as("manifest fetches").isEqualTo(1);
+        assertThat(plain.count("GET", "/v2/herd/app/manifests/1")).as("tag lookups at the registry: the manifest by tag").isEqualTo(1);
+        assertThat(plain.count("GET", "/v2/herd/app/manifests/.*")).as("manifest fetches: the tag's answer is reused").isEqualTo(1);
+        assertThat(plain.count("HEAD", ".*")).as("no HEAD for a tag never seen").isZero();
         assertThat(plain.count("GET", "/v2/herd/app/blobs/.*")).as("config fetches").isEqualTo(1);
     }
 
