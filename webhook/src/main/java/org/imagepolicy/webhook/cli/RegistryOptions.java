@@ -42,7 +42,8 @@ final class RegistryOptions {
             description = "How old a cached digest may be when its registry is unreachable (default: ${DEFAULT-VALUE}).")
     Duration maxStale;
 
-    @Option(names = "--registry-concurrency", defaultValue = "8", paramLabel = "N", description = "Connections per registry (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--registry-concurrency", defaultValue = "8", paramLabel = "N", description = "Connections per registry over HTTP/1.1 (default: ${DEFAULT-VALUE}); a registry offering HTTP/2 gets one connection"
+            + " carrying up to 100 requests at once.")
     int registryConcurrency;
 
     /** @throws IllegalArgumentException or CredentialsException with a message naming the flag or file */

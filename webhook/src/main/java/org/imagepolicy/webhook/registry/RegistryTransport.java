@@ -8,11 +8,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -23,7 +27,22 @@ import javax.net.ssl.SSLException;
  */
 final class RegistryTransport {
     private final Vertx vertx;
-    private final HttpClient http;
+    /**
+     * Requests at once on the one HTTP/2 connection to a registry. Go's HTTP/2 server, behind most
+     * registries, allows 250 streams; 100 keeps well inside that and is still more than the HTTP/1.1
+     * connections a registry sees from us, so a burst of new images on a slow registry does not queue.
+     */
+    static final int HTTP2_STREAMS_PER_REGISTRY = 100;
+
+    /** TLS, HTTP/2 when the registry offers it by ALPN (all the big ones do), HTTP/1.1 otherwise. */
+    private final HttpClient tls;
+    /**
+     * HTTP/1.1 only: plain HTTP for insecure registries (never an h2c upgrade the registry may not
+     * expect), and TLS to registries whose HTTP/2 failed.
+     */
+    private final HttpClient http1;
+    /** Registries whose HTTP/2 connection closed before a request could go out: asked over HTTP/1.1 since. */
+    private final Set<String> http1Only = ConcurrentHashMap.newKeySet();
     private final RegistryTrust trust;
     private final AddressGuard guard;
     private final RegistrySettings settings;
@@ -37,9 +56,15 @@ final class RegistryTransport {
         this.settings = settings;
         this.trust = trust;
         this.guard = guard;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setKeepAlive(true)
-                .setConnectTimeout(5_000).setDecompressionSupported(false).setMaxRedirects(0),
-                new PoolOptions().setHttp1MaxSize(settings.maxConcurrentPerRegistry()));
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConcurrentPerRegistry()).setHttp2MaxSize(1);
+        this.tls = vertx.createHttpClient(options().setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true)
+                .setHttp2MultiplexingLimit(HTTP2_STREAMS_PER_REGISTRY), pool);
+        this.http1 = vertx.createHttpClient(options(), pool);
+    }
+
+    private static HttpClientOptions options() {
+        return new HttpClientOptions().setForceSni(true).setKeepAlive(true)
+                .setConnectTimeout(5_000).setDecompressionSupported(false).setMaxRedirects(0);
     }
 
     Future<RegistryResponse> send(Target target, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadlineNanos) {
@@ -72,8 +97,21 @@ final class RegistryTransport {
         Promise<RegistryResponse> result = Promise.promise();
         long timer = vertx.setTimer(remainingMillis, id -> result.tryFail(
                 RegistryException.transientFailure(target.host() + " did not answer in time")));
-        http.request(options).onComplete(requested -> {
+        // A registry that wants our client certificate is asked over HTTP/1.1: when it refuses the certificate
+        // (TLS 1.3 says so after the handshake), Vert.x 5.0's HTTP/2 connection attempt waits out the deadline
+        // instead of failing, where HTTP/1.1 fails at once with the TLS alert.
+        boolean http2 = target.tls() && !http1Only.contains(target.registryKey()) && !trust.presentsClientCertificate(target.registryKey());
+        (http2 ? tls : http1).request(options).onComplete(requested -> {
             if (requested.failed()) {
+                if (http2 && closedBeforeUse(requested.cause()) && System.nanoTime() < deadlineNanos) {
+                    // TLS 1.3 lets the client finish its handshake before the server has judged the client's
+                    // certificate; a refusal then closes the HTTP/2 connection with nothing said, where HTTP/1.1
+                    // reports the TLS alert. A registry whose HTTP/2 is broken fails the same way. Either way,
+                    // HTTP/1.1 gives the answer, or the reason in words.
+                    http1Only.add(target.registryKey());
+                    exchange(target, address, method, uri, headers, maxBytes, deadlineNanos).onComplete(result::tryComplete, result::tryFail);
+                    return;
+                }
                 result.tryFail(classify(target, requested.cause()));
                 return;
             }
@@ -109,6 +147,10 @@ final class RegistryTransport {
             vertx.cancelTimer(timer);
             metrics.registry(target.registryKey()).response(done.succeeded() ? done.result().status() : -1, System.nanoTime() - started);
         });
+    }
+
+    private static boolean closedBeforeUse(Throwable e) {
+        return e instanceof HttpClosedException || (e instanceof io.vertx.core.VertxException && "Connection was closed".equals(e.getMessage()));
     }
 
     private static long parseLength(String length) {

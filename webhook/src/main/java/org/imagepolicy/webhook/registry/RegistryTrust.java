@@ -72,6 +72,12 @@ final class RegistryTrust {
         return byRegistry.keySet();
     }
 
+    /** Whether certs.d gives this registry a client certificate of ours to present. */
+    boolean presentsClientCertificate(String registryKey) {
+        ClientSSLOptions options = byRegistry.get(registryKey);
+        return options != null && options.getKeyCertOptions() != null;
+    }
+
     ClientSSLOptions options(String registryKey, boolean insecure) {
         if (insecure) {
             return unverified;

@@ -151,6 +151,33 @@ class RegistryResolverTest {
     }
 
     @Test
+    void aTlsRegistryIsAskedOverHttp2AndAPlainOneOverHttp11() throws Exception {
+        try (LocalRegistry tls = LocalRegistry.start(Variant.TLS, dir)) {
+            List<PushedImage> images = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                images.add(ImagePusher.to(tls).ociImage("h2/app-" + i).tag("1").push());
+            }
+            tls.clearLog();
+            RegistryResolver resolver = RegistryFixture.forRegistry(vertx, tls, dir, new RegistryMetrics());
+            List<ImageLookup> lookups = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                lookups.add(RegistryFixture.lookup(tls.host() + "/h2/app-" + i + ":1"));
+            }
+            Map<ImageLookup, Resolution> answers = resolver.resolve(lookups, System.nanoTime() + BUDGET.toNanos())
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 10; i++) {
+                assertThat(resolved(answers.get(lookups.get(i))).metadata().digest()).isEqualTo(images.get(i).digest());
+            }
+            assertThat(tls.protocols()).as("ten new images at once, over HTTP/2 (offered by ALPN)").hasSize(20).containsOnly("HTTP/2.0");
+        }
+        PushedImage image = ImagePusher.to(plain).ociImage("h1/app").tag("1").push();
+        plain.clearLog();
+        RegistryResolver resolver = RegistryFixture.forRegistry(vertx, plain, dir, new RegistryMetrics());
+        assertThat(resolved(resolve(resolver, plain.host() + "/h1/app:1", BUDGET)).metadata().digest()).isEqualTo(image.digest());
+        assertThat(plain.protocols()).as("plain HTTP: HTTP/1.1, no h2c upgrade").isNotEmpty().containsOnly("HTTP/1.1");
+    }
+
+    @Test
     void fiftyConcurrentAdmissionsOfOneUncachedImageMakeOneManifestRequest() throws Exception {
         PushedImage image = ImagePusher.to(plain).ociImage("herd/app").tag("1").push();
         RegistryResolver resolver = RegistryFixture.forRegistry(vertx, plain, dir, new RegistryMetrics());

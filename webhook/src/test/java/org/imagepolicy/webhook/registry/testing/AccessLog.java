@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
  */
 final class AccessLog {
     private static final Pattern COMBINED = Pattern.compile(
-            "^\\S+ \\S+ \\S+ \\[[^\\]]*\\] \"(\\S+) (\\S+) [^\"]*\" (\\d{3}) \\S+ \"(?:[^\"\\\\]|\\\\.)*\" \"((?:[^\"\\\\]|\\\\.)*)\"$");
+            "^\\S+ \\S+ \\S+ \\[[^\\]]*\\] \"(\\S+) (\\S+) ([^\"]*)\" (\\d{3}) \\S+ \"(?:[^\"\\\\]|\\\\.)*\" \"((?:[^\"\\\\]|\\\\.)*)\"$");
 
     /** A parsed line together with the user agent, which the harness uses to hide its own requests. */
-    record Entry(LoggedRequest request, String userAgent) {
+    record Entry(LoggedRequest request, String userAgent, String protocol) {
     }
 
     private AccessLog() {
@@ -39,7 +39,7 @@ final class AccessLog {
         String target = m.group(2);
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
-        return Optional.of(new Entry(new LoggedRequest(m.group(1), path, Integer.parseInt(m.group(3))), m.group(4)));
+        return Optional.of(new Entry(new LoggedRequest(m.group(1), path, Integer.parseInt(m.group(4))), m.group(5), m.group(3)));
     }
 
     static List<Entry> parseAll(List<String> lines) {

@@ -390,6 +390,15 @@ public final class LocalRegistry implements AutoCloseable {
                 .collect(Collectors.toUnmodifiableList());
     }
 
+    /** The protocol of each request {@link #requests()} lists ({@code HTTP/1.1}, {@code HTTP/2.0}), in the same order. */
+    public List<String> protocols() {
+        syncLog();
+        return AccessLog.parseAll(stdout.linesFrom(logStart)).stream()
+                .filter(entry -> !entry.userAgent().equals(HARNESS_AGENT))
+                .map(AccessLog.Entry::protocol)
+                .collect(Collectors.toUnmodifiableList());
+    }
+
     /** How many logged requests have this method and a path matching the whole regular expression. */
     public long count(String method, String pathRegex) {
         Pattern path = Pattern.compile(pathRegex);
