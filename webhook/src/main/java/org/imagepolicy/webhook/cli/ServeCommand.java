@@ -71,6 +71,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", defaultValue = "20", paramLabel = "SECONDS", description = "After the shutdown delay, how long in-flight requests may take (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
 
+    @Option(names = "--warm-up", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = {"Before reporting ready, send this long of admissions to ourselves over loopback (no registry contacted,",
+                "nothing logged or counted), so the first live ones are not answered by a cold JVM; 0s for none (default: ${DEFAULT-VALUE})."})
+    Duration warmUp;
+
     @Option(names = "--shutdown-delay", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = {"After SIGTERM, how long admissions are still accepted and answered, each answer asking its client to",
                 "reconnect elsewhere, before in-flight requests are finished; longer than endpoint removal takes (default: ${DEFAULT-VALUE})."})
@@ -128,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
             settings = new ServerSettings(policy, strict, host, port, healthPort, tlsCert, tlsKey, certDir, offline, integrated,
                     Set.copyOf(exemptNamespaces), Duration.ofSeconds(Math.max(1, reloadSeconds)), shutdownDelay,
                     Duration.ofSeconds(graceSeconds), instances == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, instances),
-                    decisionTimeout, registry.settings(), CacheBudget.of(cacheMaxHeapPercent, Runtime.getRuntime().maxMemory()));
+                    decisionTimeout, registry.settings(), CacheBudget.of(cacheMaxHeapPercent, Runtime.getRuntime().maxMemory()), warmUp);
         } catch (IllegalArgumentException | CredentialsException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.INVALID;

@@ -30,21 +30,34 @@ final class DecisionLog implements AutoCloseable {
     private final Metrics metrics;
     private final Thread writer;
     private volatile boolean closing;
+    private final boolean writes;
 
     DecisionLog(Metrics metrics) {
         this(metrics, CAPACITY);
     }
 
     DecisionLog(Metrics metrics, int capacity) {
+        this(metrics, capacity, true);
+    }
+
+    private DecisionLog(Metrics metrics, int capacity, boolean writes) {
         this.metrics = metrics;
+        this.writes = writes;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::write, "decision-log");
         writer.setDaemon(true);
-        writer.start();
+        if (writes) {
+            writer.start();
+        }
+    }
+
+    /** For the warm-up's admissions, which are nobody's: records nothing. */
+    static DecisionLog discarding() {
+        return new DecisionLog(new Metrics(), 1, false);
     }
 
     void record(AdmissionInput in, Decision decision, long nanos) {
-        if (decision.violations().isEmpty() || !LOG.isLoggable(Level.INFO)) {
+        if (!writes || decision.violations().isEmpty() || !LOG.isLoggable(Level.INFO)) {
             return;
         }
         DecisionRecord.Request request = new DecisionRecord.Request(in.uid(), in.operation(), String.valueOf(in.resource()), in.kind(),

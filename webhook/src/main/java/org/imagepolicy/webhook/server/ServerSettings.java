@@ -17,6 +17,7 @@ import org.imagepolicy.webhook.image.HostPattern;
  * @param decisionTimeout how long a decision may wait for registries; keep it below the webhook's timeoutSeconds
  * @param registry       how registries are reached; ignored when {@code offline}
  * @param cacheBudget    memory the registry cache may hold
+ * @param warmUp         how long the webhook sends itself admissions before it reports ready (see WarmUp); zero for none
  */
 public record ServerSettings(
         List<Path> policyPaths,
@@ -36,7 +37,8 @@ public record ServerSettings(
         int instances,
         Duration decisionTimeout,
         org.imagepolicy.webhook.registry.RegistrySettings registry,
-        org.imagepolicy.webhook.registry.CacheBudget cacheBudget) {
+        org.imagepolicy.webhook.registry.CacheBudget cacheBudget,
+        Duration warmUp) {
 
     public ServerSettings {
         policyPaths = List.copyOf(policyPaths);
@@ -44,6 +46,9 @@ public record ServerSettings(
         exemptNamespaces = Set.copyOf(exemptNamespaces);
         if (shutdownDelay.isNegative() || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("--shutdown-delay and --shutdown-grace cannot be negative");
+        }
+        if (warmUp.isNegative() || warmUp.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("--warm-up must be between 0s and 30s, not " + warmUp.toMillis() + "ms");
         }
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither to generate a certificate");

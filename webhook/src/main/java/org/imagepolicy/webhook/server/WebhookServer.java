@@ -105,12 +105,30 @@ public final class WebhookServer implements AutoCloseable {
         vertx.setPeriodic(every, id -> reloadCertificate());
         checkCertificateExpiry();
         vertx.setPeriodic(EXPIRY_CHECK_MILLIS, id -> checkCertificateExpiry());
+        warmUp();
         ready = true;
         LOG.info(() -> "serving admissions on https://" + settings.host() + ":" + port() + "/validate, health on http://"
                 + settings.host() + ":" + healthPort() + " (/healthz, /readyz, /metrics)"
                 + "; TLS by " + (io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "the JDK")
                 + (settings.offline() ? "; offline: registry lookups fail with \"offline\""
                         : "; registry cache bounded at " + settings.cacheBudget().describe()));
+    }
+
+    /** See {@link WarmUp}. A warm-up that fails costs its log line, never the start. */
+    private void warmUp() throws InterruptedException {
+        if (settings.warmUp().isZero()) {
+            return;
+        }
+        long started = System.nanoTime();
+        ConnectionGuard guard = new ConnectionGuard(vertx, ConnectionGuard.QUIET_MILLIS);
+        AdmissionHandler handler = new AdmissionHandler(vertx, policy::engine, WarmUp.RESOLVER, settings.decisionTimeout(), new Metrics(),
+                DecisionLog.discarding(), new InFlight(), guard, new Drain(0), RequestContext.NONE);
+        try {
+            long answered = await(WarmUp.load(vertx).run(admissionOptions(), guard, handler, settings.warmUp()), "warm up");
+            LOG.info(() -> "warmed up with " + answered + " admissions to ourselves in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "the warm-up failed, starting cold: " + e.getMessage());
+        }
     }
 
     /** The log line runs on an event loop once an hour at most, and only near expiry. */

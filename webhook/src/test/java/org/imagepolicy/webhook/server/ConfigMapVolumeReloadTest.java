@@ -37,7 +37,7 @@ class ConfigMapVolumeReloadTest {
 
         ServerSettings settings = new ServerSettings(List.of(volume), true, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"), true,
                 List.of(), Set.of(), Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, Duration.ofMillis(2500), null,
-                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm(), Duration.ZERO);
         try (RunningServer running = RunningServer.wrap(new WebhookServer(settings), volume, dir.resolve("certs/ca.crt"))) {
             HttpClient client = running.client(HttpClient.Version.HTTP_1_1);
             assertThat(allowed(running, client)).as("docker.io under the first policy").isFalse();

@@ -62,7 +62,7 @@ public final class RunningServer implements AutoCloseable {
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
                 false, List.of(), Set.of(), Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, decisionTimeout, registry,
-                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm(), Duration.ZERO);
         WebhookServer server = new WebhookServer(settings, context);
         server.start();
         return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
@@ -74,7 +74,7 @@ public final class RunningServer implements AutoCloseable {
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
                 true, List.of(), Set.of(), Duration.ofMillis(100), shutdownDelay, Duration.ofSeconds(10), 2, Duration.ofMillis(2500), null,
-                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm(), Duration.ZERO);
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
@@ -87,7 +87,7 @@ public final class RunningServer implements AutoCloseable {
         Files.writeString(policy, policyText);
         ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, cert, key, dir.resolve("certs"),
                 true, integrated, exempt, Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, Duration.ofMillis(2500), null,
-                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm());
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm(), Duration.ZERO);
         WebhookServer server = new WebhookServer(settings);
         server.start();
         return new RunningServer(server, policy, trusting(trustedCas));
