@@ -11,7 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.List;
+import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.report.Location;
+import org.imagepolicy.webhook.server.RequestContext;
 import org.imagepolicy.webhook.report.InputProblem;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.ReportWriter;
@@ -99,6 +103,55 @@ public final class AuditRun {
             auditor.flush();
         } finally {
             parsers.shutdownNow();
+            if (line != null) {
+                line.finish();
+            }
+        }
+        AuditResult result = new AuditResult(tally.summary(gatherer.resolved(), (System.nanoTime() - started) / 1_000_000),
+                tally.problems, tally.objectErrors, tally.newlyDenied, tally.newlyAllowed, tally.reasonChanged, tally.changedTo());
+        writer.finish(result.summary());
+        return result;
+    }
+
+    /**
+     * Judges objects listed from a live cluster as the webhook would judge their CREATE, each with what
+     * the webhook's context adds for it (its namespace's exempted rules, its own pull credentials).
+     */
+    public AuditResult run(RunInfo info, LiveObjects source, RequestContext context, ReportWriter writer) throws IOException {
+        long started = System.nanoTime();
+        RunTally tally = new RunTally();
+        LookupGatherer gatherer = new LookupGatherer(lookups);
+        ProgressLine line = progress == null ? null : new ProgressLine(progress);
+        writer.start(info);
+        Auditor auditor = new Auditor(engine, previous, gatherer, new Auditor.Results() {
+            @Override
+            public void object(ObjectResult result) throws IOException {
+                writer.object(result);
+            }
+
+            @Override
+            public void problem(InputProblem problem) throws IOException {
+                writer.problem(problem);
+            }
+        }, tally, context);
+        try {
+            source.list(new LiveObjects.Sink() {
+                @Override
+                public void object(String where, JsonNode object) throws IOException {
+                    Location at = Location.of(where);
+                    auditor.object(ObjectUnpacker.manifest(object, object.path("kind").asText(""), new Positions(where), Set.of(), at,
+                            object.path("metadata").path("uid").asText("audit")));
+                }
+
+                @Override
+                public void progress(int kindsDone, int kinds, long objects) {
+                    if (line != null) {
+                        line.updateLive(kindsDone, kinds, objects, gatherer.resolved());
+                    }
+                }
+            });
+            auditor.flush();
+        } finally {
             if (line != null) {
                 line.finish();
             }

@@ -2,8 +2,10 @@ package org.imagepolicy.webhook.audit;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.imagepolicy.webhook.admission.Decision;
 import org.imagepolicy.webhook.admission.ImageField;
@@ -11,6 +13,8 @@ import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.MalformedObjectException;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
+import org.imagepolicy.webhook.server.RequestContext;
 import org.imagepolicy.webhook.report.InputProblem;
 import org.imagepolicy.webhook.report.ObjectResult;
 
@@ -36,9 +40,20 @@ final class Auditor {
     private final Results results;
     private final RunTally tally;
     private final List<Object> pending = new ArrayList<>(BATCH);
+    private final RequestContext context;
 
     /** @param previous the old policy's engine for {@code diff}, {@code null} for {@code audit} */
     Auditor(ImagePolicyEngine engine, ImagePolicyEngine previous, LookupGatherer gatherer, Results results, RunTally tally) {
+        this(engine, previous, gatherer, results, tally, RequestContext.NONE);
+    }
+
+    /**
+     * @param context what the webhook would add to each object's request: its namespace's exempted rules
+     *     and its own pull credentials ({@code audit --cluster}); {@link RequestContext#NONE} for files
+     */
+    Auditor(ImagePolicyEngine engine, ImagePolicyEngine previous, LookupGatherer gatherer, Results results, RunTally tally,
+            RequestContext context) {
+        this.context = context;
         this.engine = engine;
         this.previous = previous;
         this.gatherer = gatherer;
@@ -64,20 +79,23 @@ final class Auditor {
 
     void flush() throws IOException {
         List<Judging> batch = new ArrayList<>(pending.size());
-        Set<ImageLookup> lookups = new LinkedHashSet<>();
+        // Grouped by credentials, as the webhook would ask with each object's own; one group for files.
+        Map<String, Asking> lookups = new LinkedHashMap<>();
         for (Object item : pending) {
             if (item instanceof AuditObject) {
                 Judging j = prepare((AuditObject) item);
                 if (j != null) {
                     batch.add(j);
-                    lookups.addAll(j.prepared.registryLookups());
+                    Set<ImageLookup> group = lookups.computeIfAbsent(LookupGatherer.key(j.credentials),
+                            k -> new Asking(j.credentials, new LinkedHashSet<>())).lookups;
+                    group.addAll(j.prepared.registryLookups());
                     if (j.previous != null) {
-                        lookups.addAll(j.previous.registryLookups());
+                        group.addAll(j.previous.registryLookups());
                     }
                 }
             }
         }
-        gatherer.gather(lookups);
+        lookups.values().forEach(a -> gatherer.gather(a.lookups, a.credentials));
         int next = 0;
         for (Object item : pending) {
             if (item instanceof InputProblem) {
@@ -99,7 +117,7 @@ final class Auditor {
         } catch (MalformedObjectException e) {
             fields = List.of(); // the engine refuses it as unreadable, and says why
             return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
-                    previous == null ? null : previous.prepare(object.input(), Set.of()));
+                    previous == null ? null : previous.prepare(object.input(), Set.of()), null);
         }
         if (fields == null && object.input().object().isObject()) {
             tally.objectsUnsupported++; // an AdmissionReview of a resource without images (namespaces, configmaps)
@@ -109,20 +127,28 @@ final class Auditor {
             tally.objectsWithoutImages++; // includes a DELETE's review, which carries no object
             return null;
         }
-        return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
-                previous == null ? null : previous.prepare(object.input(), Set.of()));
+        Set<String> excluded = context.excludedRules(object.input());
+        PreparedRequest now = engine.prepare(object.input(), excluded);
+        PreparedRequest then = previous == null ? null : previous.prepare(object.input(), excluded);
+        boolean looksUp = !now.registryLookups().isEmpty() || then != null && !then.registryLookups().isEmpty();
+        return new Judging(object, fields, now, then, looksUp ? context.credentials(object.input()) : null);
     }
 
     private ObjectResult decide(Judging j) {
-        Decision now = engine.decide(j.prepared, gatherer.factsFor(j.prepared));
+        Decision now = engine.decide(j.prepared, gatherer.factsFor(j.prepared, j.credentials));
         ObjectResult after = OutcomeMapper.map(j.object, engine, j.fields, now);
         if (previous == null) {
             return after;
         }
-        Decision then = previous.decide(j.previous, gatherer.factsFor(j.previous));
+        Decision then = previous.decide(j.previous, gatherer.factsFor(j.previous, j.credentials));
         return VerdictChange.compare(OutcomeMapper.map(j.object, previous, j.fields, then), after);
     }
 
-    private record Judging(AuditObject object, List<ImageField> fields, PreparedRequest prepared, PreparedRequest previous) {
+    /** The images one set of credentials asks about in a batch. */
+    private record Asking(PullCredentials credentials, Set<ImageLookup> lookups) {
+    }
+
+    private record Judging(AuditObject object, List<ImageField> fields, PreparedRequest prepared, PreparedRequest previous,
+            PullCredentials credentials) {
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /**
  * Where an audit gets registry facts: a blocking call for one group of images. The command line adapts
@@ -14,6 +15,15 @@ import org.imagepolicy.webhook.image.Resolution;
 public interface Lookups {
     /** A resolution for every image asked about; failures are {@link Resolution.Failed}, never exceptions. */
     Map<ImageLookup, Resolution> resolve(List<ImageLookup> group);
+
+    /**
+     * The same with one object's own credentials, as the webhook would use them for it ({@code audit
+     * --cluster}: its pod's pull secrets, its service account's, then the global ones); {@code null} for
+     * the global ones. Sources that use no credentials ignore them.
+     */
+    default Map<ImageLookup, Resolution> resolve(List<ImageLookup> group, PullCredentials credentials) {
+        return resolve(group);
+    }
 
     Lookups OFFLINE = group -> {
         Map<ImageLookup, Resolution> out = new HashMap<>();

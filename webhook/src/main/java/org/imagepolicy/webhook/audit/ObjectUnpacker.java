@@ -65,6 +65,11 @@ final class ObjectUnpacker {
     }
 
     private void manifest(JsonNode node, String kind, Positions positions, Set<String> unresolved, Location where) {
+        objects.accept(manifest(node, kind, positions, unresolved, where, "audit"));
+    }
+
+    /** A manifest as the CREATE request the webhook would judge; its input is {@code null} for a kind the webhook does not judge. */
+    static AuditObject manifest(JsonNode node, String kind, Positions positions, Set<String> unresolved, Location where, String uid) {
         String apiVersion = node.path("apiVersion").asText("");
         JsonNode meta = node.path("metadata");
         String namespace = meta.path("namespace").isTextual() ? meta.path("namespace").textValue() : null;
@@ -72,9 +77,9 @@ final class ObjectUnpacker {
         ObjectRef ref = new ObjectRef(apiVersion, kind, namespace, name, meta.path("uid").asText(null));
         GroupResource gr = KindResources.of(apiVersion, kind);
         AdmissionInput input = gr == null ? null
-                : new AdmissionInput(AdmissionReviewCodec.V1, "audit", "CREATE", gr, "", kind, namespace == null ? "" : namespace,
+                : new AdmissionInput(AdmissionReviewCodec.V1, uid, "CREATE", gr, "", kind, namespace == null ? "" : namespace,
                         name == null ? "" : name, false, node, null);
-        objects.accept(new AuditObject(where, ref, input, positions, unresolved));
+        return new AuditObject(where, ref, input, positions, unresolved);
     }
 
     /** A review without a uid is still judged: the uid only matters to the API server. */

@@ -19,6 +19,11 @@ final class ProgressLine {
     private long last;
     private boolean shown;
 
+    /** For a live cluster: the kinds are known in advance, not how many objects each has. */
+    ProgressLine(PrintStream err) {
+        this(err, 0, 0);
+    }
+
     ProgressLine(PrintStream err, int files, long totalBytes) {
         this.err = err;
         this.files = files;
@@ -38,6 +43,19 @@ final class ProgressLine {
         }
         err.print(String.format(Locale.ROOT, "\r\u001b[Kaudit: %d/%d files, %,d objects, %,d images resolved, %,.0f objects/s%s",
                 filesDone, files, objects, imagesResolved, objects / seconds, left));
+        err.flush();
+        shown = true;
+    }
+
+    void updateLive(int kindsDone, int kinds, long objects, int imagesResolved) {
+        long now = System.nanoTime();
+        if (now - started < QUIET_NANOS || now - last < EVERY_NANOS) {
+            return;
+        }
+        last = now;
+        double seconds = (now - started) / 1e9;
+        err.print(String.format(Locale.ROOT, "\r\u001b[Kaudit: %d/%d kinds, %,d objects, %,d images resolved, %,.0f objects/s",
+                kindsDone, kinds, objects, imagesResolved, objects / seconds));
         err.flush();
         shown = true;
     }

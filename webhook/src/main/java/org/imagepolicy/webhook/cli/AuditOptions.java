@@ -44,4 +44,7 @@ final class AuditOptions {
 
     @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
+
+    @picocli.CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
 }

@@ -9,7 +9,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.cluster.ClusterLister;
+import org.imagepolicy.webhook.cluster.ClusterObjects;
+import org.imagepolicy.webhook.cluster.ClusterSettings;
+import org.imagepolicy.webhook.cluster.ClusterWatch;
+import org.imagepolicy.webhook.cluster.KubernetesClients;
+import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.audit.AuditResult;
 import org.imagepolicy.webhook.audit.AuditRun;
 import org.imagepolicy.webhook.audit.CacheFile;
@@ -55,6 +63,19 @@ final class ReportRun {
             if (!options.reportApi.equals(ReportOptions.WGPOLICY) && !options.reportApi.equals(ReportOptions.OPENREPORTS)) {
                 throw new IllegalArgumentException("--report-api: use wgpolicy or openreports, not " + options.reportApi);
             }
+            if (options.cluster.strayWithoutCluster()) {
+                throw new IllegalArgumentException("--namespace, --kubeconfig, --context and --global-pull-secret need --cluster");
+            }
+            if (options.cluster.cluster && !options.inputs.isEmpty()) {
+                throw new IllegalArgumentException("--cluster reads the live cluster; leave out the inputs (" + String.join(" ", options.inputs) + ")");
+            }
+            if (options.cluster.cluster) {
+                ClusterLister.checkPageSize(options.cluster.pageSize);
+                ClusterOptions.namespaces(options.cluster.namespaces, "--namespace");
+                if (options.cluster.globalPullSecret != null) {
+                    SecretRef.parse(options.cluster.globalPullSecret);
+                }
+            }
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -90,8 +111,16 @@ final class ReportRun {
             AuditRun run = new AuditRun(engine, old, lookups, progress ? System.err : null);
             RunInfo info = new RunInfo(command, policy, oldPolicy, RuleCatalog.of(engine.policy(), old == null ? null : old.policy()),
                     Instant.now(), new Main.Version().getVersion()[0]);
-            List<String> inputs = options.inputs.isEmpty() ? List.of("-") : options.inputs;
-            AuditResult result = run.run(info, inputs, System.in, new ReportTee(writers));
+            AuditResult result;
+            if (options.cluster.cluster) {
+                result = cluster(command, run, info, new ReportTee(writers));
+                if (result == null) {
+                    return Main.INVALID;
+                }
+            } else {
+                List<String> inputs = options.inputs.isEmpty() ? List.of("-") : options.inputs;
+                result = run.run(info, inputs, System.in, new ReportTee(writers));
+            }
             if (registries != null && cache != null && (loaded == null || loaded.writable())) {
                 cache.save(registries.cached(), Instant.now());
             }
@@ -116,6 +145,41 @@ final class ReportRun {
             }
         }
     }
+
+    /**
+     * The live cluster: the informers serve --cluster runs are synced once (pull secrets, service accounts,
+     * namespaces), so each object is judged with the credentials and namespace exemptions the webhook
+     * would use for it; then every covered kind is listed page by page and judged as it arrives.
+     *
+     * @return {@code null} when the cluster could not be read (said on standard error)
+     */
+    private AuditResult cluster(String command, AuditRun run, RunInfo info, ReportTee writer) throws IOException, CredentialsException {
+        ClusterOptions o = options.cluster;
+        ClusterSettings settings = new ClusterSettings(o.kubeconfig, o.context,
+                o.globalPullSecret == null ? null : SecretRef.parse(o.globalPullSecret), o.namespaces);
+        try (KubernetesClient client = KubernetesClients.create(settings);
+                ClusterWatch watch = ClusterWatch.start(client, settings, options.registry.settings().credentials())) {
+            watch.awaitSynced(SYNC_TIMEOUT);
+            ClusterObjects objects = new ClusterObjects(new ClusterLister(client, o.pageSize), o.namespaces);
+            AuditResult result = run.run(info, objects, watch.context(), writer);
+            if (!objects.summary().notServed().isEmpty()) {
+                err.println(command + ": the API server does not serve " + objects.summary().notServed().stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + " (not OpenShift?); nothing of those kinds was judged");
+                err.flush();
+            }
+            return result;
+        } catch (java.util.concurrent.TimeoutException | KubernetesClientException e) {
+            err.println(command + " --cluster: " + e.getMessage());
+            err.flush();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** How long the first list of pull secrets, service accounts and namespaces may take before the audit gives up. */
+    private static final java.time.Duration SYNC_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     /** 0 = only denials fail the run; 1 = errors too; 2 = warnings too. */
     private int failLevel() {

@@ -11,6 +11,7 @@ import org.imagepolicy.webhook.audit.Lookups;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.registry.ImageResolver;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /** serve's non-blocking resolver, waited on by the audit's thread (never an event loop), one group at a time. */
 final class ResolverLookups implements Lookups {
@@ -24,9 +25,14 @@ final class ResolverLookups implements Lookups {
 
     @Override
     public Map<ImageLookup, Resolution> resolve(List<ImageLookup> group) {
+        return resolve(group, null);
+    }
+
+    @Override
+    public Map<ImageLookup, Resolution> resolve(List<ImageLookup> group, PullCredentials credentials) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return resolver.resolve(group, deadline).toCompletionStage().toCompletableFuture()
+            return (credentials == null ? resolver.resolve(group, deadline) : resolver.resolve(group, credentials, deadline)).toCompletionStage().toCompletableFuture()
                     .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             return failAll(group, "the lookup did not finish: " + e.getMessage());

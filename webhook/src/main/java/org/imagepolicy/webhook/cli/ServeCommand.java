@@ -113,6 +113,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --cluster: a pull secret every lookup may use after the pod's own, e.g. openshift-config/pull-secret.")
     String globalPullSecret;
 
+    @Option(names = "--cluster-namespace", paramLabel = "NAMESPACE",
+            description = {"With --cluster: read pull secrets and service accounts of this namespace only (repeatable; default: all).",
+                "Needs list/watch there (a Role) and get/list/watch on the namespace object itself; pods elsewhere get global credentials only."})
+    List<String> clusterNamespaces = new ArrayList<>();
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -138,8 +143,8 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.INVALID;
         }
-        if (!cluster && (kubeconfig != null || kubeContext != null || globalPullSecret != null)) {
-            spec.commandLine().getErr().println("--kubeconfig, --context and --global-pull-secret need --cluster");
+        if (!cluster && (kubeconfig != null || kubeContext != null || globalPullSecret != null || !clusterNamespaces.isEmpty())) {
+            spec.commandLine().getErr().println("--kubeconfig, --context, --global-pull-secret and --cluster-namespace need --cluster");
             return Main.INVALID;
         }
         ClusterWatch watch = null;
@@ -147,7 +152,8 @@ final class ServeCommand implements Callable<Integer> {
         if (cluster) {
             try {
                 ClusterSettings clusterSettings = new ClusterSettings(kubeconfig, kubeContext,
-                        globalPullSecret == null ? null : SecretRef.parse(globalPullSecret));
+                        globalPullSecret == null ? null : SecretRef.parse(globalPullSecret), ClusterOptions.namespaces(clusterNamespaces,
+                                "--cluster-namespace"));
                 client = KubernetesClients.create(clusterSettings);
                 LOG.info("reading pull secrets, service accounts and namespaces from " + client.getMasterUrl() + "; not ready until they are listed");
                 watch = ClusterWatch.start(client, clusterSettings, settings.registry().credentials());

@@ -20,8 +20,11 @@ public final class ClusterContext implements RequestContext {
     private final CredentialSource files;
     private final SecretRef globalPullSecret;
     private final BooleanSupplier synced;
+    private final Set<String> namespaces;
 
-    ClusterContext(ClusterState state, CredentialSource files, SecretRef globalPullSecret, BooleanSupplier synced) {
+    /** @param namespaces the namespaces the informers read; empty for all */
+    ClusterContext(ClusterState state, CredentialSource files, SecretRef globalPullSecret, BooleanSupplier synced, List<String> namespaces) {
+        this.namespaces = Set.copyOf(namespaces);
         this.state = state;
         this.files = files;
         this.globalPullSecret = globalPullSecret;
@@ -38,6 +41,11 @@ public final class ClusterContext implements RequestContext {
         String namespace = in.namespace() == null ? "" : in.namespace();
         PullSecretReferences refs = namespace.isEmpty() ? PullSecretReferences.NONE : PullSecretReferences.of(in);
         Gathered g = new Gathered();
+        if (!namespaces.isEmpty() && !namespace.isEmpty() && !namespaces.contains(namespace) && refs != PullSecretReferences.NONE) {
+            // Nothing of this namespace was read: say so rather than "not found", which would send people hunting.
+            g.notes.add("namespace " + namespace + " is not one the webhook reads (--cluster-namespace), so only global credentials were used");
+            refs = PullSecretReferences.NONE;
+        }
         for (String name : refs.secrets()) {
             g.add(new SecretRef(namespace, name), state);
         }

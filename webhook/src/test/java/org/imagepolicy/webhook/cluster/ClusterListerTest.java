@@ -109,6 +109,38 @@ class ClusterListerTest {
     }
 
     @Test
+    void anExpiredContinueTokenWithAFreshOneGoesOnWithoutListingAnythingTwice() {
+        expiredTokenListsEveryPodOnce(true);
+    }
+
+    @Test
+    void anExpiredContinueTokenWithoutAFreshOneRestartsAndSkipsWhatWasListed() {
+        expiredTokenListsEveryPodOnce(false);
+    }
+
+    private void expiredTokenListsEveryPodOnce(boolean withToken) {
+        dispatcher.lists.clear();
+        dispatcher.expired.clear();
+        dispatcher.expireWithToken = withToken;
+        dispatcher.expireNext = "/api/v1/pods";
+        Set<String> seen = new HashSet<>();
+        List<String> twice = new ArrayList<>();
+        ClusterLister.Summary summary = new ClusterLister(client, 100).list(List.of(ClusterLister.COVERED.get(0)), List.of(), listed -> {
+            if (!seen.add(listed.namespace() + "/" + listed.name())) {
+                twice.add(listed.namespace() + "/" + listed.name());
+            }
+        }, p -> { });
+        assertThat(dispatcher.expired).as("the mock expired a token").containsExactly("/api/v1/pods");
+        assertThat(twice).as("objects handed on twice").isEmpty();
+        assertThat(seen).hasSize(NAMESPACES * PODS_PER_NAMESPACE);
+        assertThat(summary.objects().get(ClusterLister.COVERED.get(0))).isEqualTo(NAMESPACES * PODS_PER_NAMESPACE);
+        assertThat(summary.expired()).isEqualTo(1);
+        long firstPages = dispatcher.lists.stream().filter(r -> r.continueToken() == null).count();
+        assertThat(firstPages).as(withToken ? "went on with the fresh token" : "listed again from the start").isEqualTo(withToken ? 1 : 2);
+        assertThat(summary.pages()).as("list requests, the refused one included").isEqualTo(dispatcher.lists.size() + 1);
+    }
+
+    @Test
     void pagesAreBounded() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClusterLister(client, 5000))
                 .hasMessage("page size must be 1 to 500, was 5000");

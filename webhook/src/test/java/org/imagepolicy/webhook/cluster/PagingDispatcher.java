@@ -18,8 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The CRUD mock API server, with the paging a real one has: fabric8's 7.7.0 mock ignores {@code limit}
- * and {@code continue} and answers every list whole. Lists are cut in a stable order (namespace, then
- * name) and continued from an offset token; everything else goes to the CRUD dispatcher untouched.
+ * and {@code continue} and answers every list whole (seen: its list of 2,400 pods with limit=100 came
+ * back whole, without a continue token). Lists are cut in the API server's key order ({@code namespace/name})
+ * and continued from an offset token; everything else goes to the CRUD dispatcher untouched.
  */
 final class PagingDispatcher extends Dispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +31,13 @@ final class PagingDispatcher extends Dispatcher {
 
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     final List<ListRequest> lists = new CopyOnWriteArrayList<>();
+    /**
+     * The next continued list of this path is answered 410 Gone, as an API server answers a token whose
+     * snapshot was compacted away; with a fresh token in the Status when {@link #expireWithToken}.
+     */
+    volatile String expireNext;
+    volatile boolean expireWithToken;
+    final List<String> expired = new CopyOnWriteArrayList<>();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -51,6 +59,17 @@ final class PagingDispatcher extends Dispatcher {
             }
         }
         String bare = path.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+        if (token != null && path.substring(0, q).equals(expireNext)) {
+            expireNext = null;
+            expired.add(path.substring(0, q));
+            ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                    .put("reason", "Expired").put("code", 410)
+                    .put("message", "The provided continue parameter is too old to display a consistent list result.");
+            if (expireWithToken) {
+                status.putObject("metadata").put("continue", token); // an offset: "the next key", in this mock's only snapshot
+            }
+            return new MockResponse().setResponseCode(410).setBody(status.toString());
+        }
         MockResponse whole = crud.handleGet(bare);
         if (limit == null || whole.code() != 200) {
             return whole;
@@ -59,8 +78,9 @@ final class PagingDispatcher extends Dispatcher {
             ObjectNode list = (ObjectNode) JSON.readTree(whole.getBody().getBytes());
             List<JsonNode> items = new ArrayList<>();
             list.path("items").forEach(items::add);
-            items.sort(Comparator.comparing((JsonNode i) -> i.path("metadata").path("namespace").asText())
-                    .thenComparing(i -> i.path("metadata").path("name").asText()));
+            // The API server's order: its storage keys, namespace/name compared as one string.
+            items.sort(Comparator.comparing((JsonNode i) -> i.path("metadata").path("namespace").asText() + "/"
+                    + i.path("metadata").path("name").asText()));
             int from = token == null || token.isEmpty() ? 0 : Integer.parseInt(token);
             int to = (int) Math.min(items.size(), from + limit);
             ArrayNode page = JSON.createArrayNode();
