@@ -188,24 +188,44 @@ class ClusterAdmissionTest {
     }
 
     @Test
-    void aDelegatedTokenRealmGetsItsOwnCredential() throws Exception {
+    void aDelegatedTokenRealmGetsItsOwnCredentialAndOtherwiseTheRegistrys() throws Exception {
         String realm = token.tokenServer().realm().getHost() + ":" + token.tokenServer().realm().getPort();
+        // team-t: the registry's entry has a wrong password, the realm's host its own right one
         namespace(api, "team-t", null);
         serviceAccount(api, "team-t", "default", "regcred");
         api.create(pullSecret("team-t", "regcred", Map.of(
                 token.host(), new String[] {token.username(), "wrong-password-t1"},
                 realm, new String[] {token.username(), token.password()})));
+        // team-u: only the registry's entry, wrong
         namespace(api, "team-u", null);
         serviceAccount(api, "team-u", "default", "regcred");
         api.create(pullSecret("team-u", "regcred", token.host(), token.username(), "wrong-password-u1"));
-        Await.until("team-t's and team-u's secrets", SEEN, () -> watch.context().credentials(input("team-t")).notes().isEmpty()
-                && watch.context().credentials(input("team-u")).notes().isEmpty());
+        // team-v: only the registry's entry, right: with no entry for the realm's host it goes to the token request
+        namespace(api, "team-v", null);
+        serviceAccount(api, "team-v", "default", "regcred");
+        api.create(pullSecret("team-v", "regcred", token.host(), token.username(), token.password()));
+        Await.until("team-t's, team-u's and team-v's secrets", SEEN, () -> watch.context().credentials(input("team-t")).notes().isEmpty()
+                && watch.context().credentials(input("team-u")).notes().isEmpty()
+                && watch.context().credentials(input("team-v")).notes().isEmpty());
 
+        token.tokenServer().clearRequests();
         assertThat(admit(review(pod("team-t", tokenImage))).path("allowed").asBoolean()).as("the realm's own credential").isTrue();
+        assertThat(token.tokenServer().requests()).as("the realm's credential, not the registry's wrong one, asked for the token")
+                .isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+
+        token.tokenServer().clearRequests();
         JsonNode refused = admit(review(pod("team-u", tokenImage)));
-        assertThat(refused.path("allowed").asBoolean()).as("only the registry's (wrong) credential").isFalse();
+        assertThat(refused.path("allowed").asBoolean()).as("only the registry's (wrong) credential, after team-t's success").isFalse();
         assertThat(message(refused)).contains("token service of " + token.host() + " refused").doesNotContain("wrong-password-u1");
-        assertThat(token.tokenServer().requests()).anySatisfy(r -> assertThat(r.user()).isEqualTo(token.username()));
+        assertThat(token.tokenServer().requests()).as("team-t's token was not reused for team-u").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(401));
+
+        token.tokenServer().clearRequests();
+        assertThat(admit(review(pod("team-v", tokenImage))).path("allowed").asBoolean()).as("the registry's own credential").isTrue();
+        assertThat(token.tokenServer().requests()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.user()).isEqualTo(token.username());
+        });
     }
 
     @Test
