@@ -113,4 +113,26 @@ class CommandLineTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option: '--no-such-flag'").contains("Usage: image-policy-webhook serve");
     }
+
+    @Test
+    void serveChecksItsClusterOptionsBeforeReachingTheCluster(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "apiVersion: v1\nkind: ImagePolicyConfig\n");
+        String[] base = {"serve", "--policy", policy.toString(), "--port", "0", "--health-port", "0", "--cert-dir", dir.resolve("certs").toString()};
+        Run stray = run(concat(base, "--cluster-namespace", "team-a"));
+        assertThat(stray.exit()).isEqualTo(2);
+        assertThat(stray.err()).contains("--kubeconfig, --context, --global-pull-secret and --cluster-namespace need --cluster");
+        Run badNamespace = run(concat(base, "--cluster", "--cluster-namespace", "Team_A"));
+        assertThat(badNamespace.exit()).isEqualTo(2);
+        assertThat(badNamespace.err()).contains("--cluster-namespace Team_A: not a namespace name");
+        Run badSecret = run(concat(base, "--cluster", "--global-pull-secret", "pull-secret"));
+        assertThat(badSecret.exit()).isEqualTo(2);
+        assertThat(badSecret.err()).contains("--global-pull-secret: write NAMESPACE/NAME, e.g. openshift-config/pull-secret (was \"pull-secret\")");
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
 }
