@@ -97,7 +97,8 @@ public final class WebhookServer implements AutoCloseable {
         }
         ImageResolver registries = settings.offline() ? ImageResolver.OFFLINE
                 : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
-        ImageResolver resolver = layer.over(vertx, registries, metrics.registries());
+        org.imagepolicy.webhook.registry.ImageApiIndex imageApi = layer.imageApi(metrics.registries());
+        ImageResolver resolver = imageApi == null ? registries : new org.imagepolicy.webhook.registry.ImageApiResolver(vertx, registries, imageApi);
         decisionLog = new DecisionLog(metrics);
         List<Future<?>> listening = new ArrayList<>();
         // Servers created from one thread share that thread's context, hence one event loop, however many

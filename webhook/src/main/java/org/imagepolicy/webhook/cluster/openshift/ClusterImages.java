@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.ClusterImage;
 
 /**
  * The cluster's {@code Image} objects the webhook has needed, by digest. The first admission that needs
@@ -36,11 +37,9 @@ final class ClusterImages implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the resolver reads of an Image. */
-    record ClusterImage(String digest, String dockerImageReference, Map<String, String> labels, Map<String, String> annotations) {
-        static ClusterImage of(JsonNode image) {
-            return new ClusterImage(image.path("metadata").path("name").asText(""), image.path("dockerImageReference").asText(""),
-                    Map.copyOf(DockerImageMetadata.labels(image)), Map.copyOf(DockerImageMetadata.annotations(image)));
-        }
+    static ClusterImage read(JsonNode image) {
+        return new ClusterImage(image.path("metadata").path("name").asText(""), image.path("dockerImageReference").asText(""),
+                DockerImageMetadata.labels(image), DockerImageMetadata.annotations(image));
     }
 
     private static final class Held {
@@ -109,9 +108,22 @@ final class ClusterImages implements AutoCloseable {
         return f;
     }
 
+    /** One GET, counted in the registry metrics under {@code image.openshift.io} (404: no such image; error: no answer). */
+    private JsonNode get(String digest) {
+        long start = System.nanoTime();
+        try {
+            JsonNode node = fetcher.apply(digest);
+            stats.response(node == null ? 404 : 200, System.nanoTime() - start);
+            return node;
+        } catch (RuntimeException e) {
+            stats.response(-1, System.nanoTime() - start);
+            throw e;
+        }
+    }
+
     private ClusterImage read(String digest) {
-        JsonNode node = fetcher.apply(digest);
-        ClusterImage image = node == null ? null : ClusterImage.of(node);
+        JsonNode node = get(digest);
+        ClusterImage image = node == null ? null : read(node);
         if (held.size() >= MAX_HELD && !held.containsKey(digest)) {
             evictIdlest();
         }
@@ -135,8 +147,8 @@ final class ClusterImages implements AutoCloseable {
                 continue; // unknown digests are read again on demand once NEGATIVE has passed
             }
             try {
-                JsonNode node = fetcher.apply(e.getKey());
-                h.image = node == null ? null : ClusterImage.of(node);
+                JsonNode node = get(e.getKey());
+                h.image = node == null ? null : read(node);
                 h.fetchedNanos = System.nanoTime();
             } catch (RuntimeException ex) {
                 // The held copy keeps serving; the next round tries again.

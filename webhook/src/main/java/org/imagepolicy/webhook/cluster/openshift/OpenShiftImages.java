@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +14,17 @@ import java.util.logging.Logger;
 import org.imagepolicy.webhook.cluster.ClusterWatch;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
-import org.imagepolicy.webhook.registry.ImageResolver;
+import java.util.concurrent.CompletableFuture;
+import org.imagepolicy.webhook.registry.ClusterImage;
+import org.imagepolicy.webhook.registry.ImageApiIndex;
+import org.imagepolicy.webhook.registry.ImageStreamRecord;
 import org.imagepolicy.webhook.server.ResolverLayer;
 
 /**
  * The OpenShift image API behind {@code serve --cluster --image-api}: image streams listed and watched with
  * the other informers (readiness waits for them), Images read on first use and refreshed in the background,
- * and the integrated registry's hostnames from the cluster image configuration. See {@link ImageApiResolver}.
+ * and the integrated registry's hostnames from the cluster image configuration. The resolver that reads them
+ * is {@link org.imagepolicy.webhook.registry.ImageApiResolver}, beside the registry resolver.
  */
 public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OpenShiftImages.class.getName());
@@ -91,9 +94,25 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     }
 
     @Override
-    public ImageResolver over(Vertx vertx, ImageResolver registries, RegistryMetrics metrics) {
-        images = new ClusterImages(imageReader, refresh, metrics.registry("image.openshift.io"));
-        return new ImageApiResolver(vertx, registries, streams, images, this::allIntegrated);
+    public ImageApiIndex imageApi(RegistryMetrics metrics) {
+        ClusterImages held = new ClusterImages(imageReader, refresh, metrics.registry("image.openshift.io"));
+        images = held;
+        return new ImageApiIndex() {
+            @Override
+            public ImageStreamRecord stream(String namespace, String name) {
+                return streams.get(namespace, name);
+            }
+
+            @Override
+            public CompletableFuture<ClusterImage> image(String digest) {
+                return held.image(digest);
+            }
+
+            @Override
+            public List<HostPattern> integratedRegistries() {
+                return allIntegrated();
+            }
+        };
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.imagepolicy.webhook.cluster.openshift;
+package org.imagepolicy.webhook.registry;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.imagepolicy.webhook.cluster.openshift.ClusterImages.ClusterImage;
 import org.imagepolicy.webhook.image.ClusterName;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.image.ImageLookup;
@@ -19,12 +17,12 @@ import org.imagepolicy.webhook.image.ImageMetadata;
 import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.InvalidImageReferenceException;
 import org.imagepolicy.webhook.image.Resolution;
-import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
 /**
  * Upstream's resolution through the OpenShift image API (semantics §2.3), in front of the registries:
- * image stream tags from the informed ImageStreams, images from {@link ClusterImages}. Anything the image
+ * image stream tags from the informed ImageStreams, images held by digest (both kept by the cluster package,
+ * behind {@link ImageApiIndex}). Anything the image
  * API does not resolve (an external tag, a digest or an integrated-registry name the cluster does not know)
  * goes on to the registry resolver, and the answer says which source gave it. Answers share the decision's
  * deadline: a fetch still running then is answered with a failure that says so.
@@ -33,17 +31,12 @@ public final class ImageApiResolver implements ImageResolver {
     static final String SOURCE_STREAM = "the image API: image stream ";
     private final Vertx vertx;
     private final ImageResolver registries;
-    private final ImageStreams streams;
-    private final ClusterImages images;
-    private final Supplier<List<HostPattern>> integrated;
+    private final ImageApiIndex index;
 
-    ImageApiResolver(Vertx vertx, ImageResolver registries, ImageStreams streams, ClusterImages images,
-            Supplier<List<HostPattern>> integrated) {
+    public ImageApiResolver(Vertx vertx, ImageResolver registries, ImageApiIndex index) {
         this.vertx = vertx;
         this.registries = registries;
-        this.streams = streams;
-        this.images = images;
-        this.integrated = integrated;
+        this.index = index;
     }
 
     @Override
@@ -182,7 +175,7 @@ public final class ImageApiResolver implements ImageResolver {
     private CompletableFuture<Answer> dockerImage(ImageReference ref, ClusterName c) {
         boolean full = isIntegrated(ref.registry());
         if (ref.digest() != null) {
-            return images.image(ref.digest()).thenApply(image -> image == null
+            return index.image(ref.digest()).thenApply(image -> image == null
                     ? new Answer(null, "which the image API does not know (no Image " + ref.digest() + ")")
                     : new Answer(new Resolution.Resolved(metadata(image), full, null, null, false, "the cluster's Image " + image.digest()), null));
         }
@@ -207,8 +200,8 @@ public final class ImageApiResolver implements ImageResolver {
      */
     private CompletableFuture<Answer> streamTag(String namespace, String name, String tag, boolean partial, boolean force,
             ImageReference asWritten) {
-        StreamRecord stream = streams.get(namespace, name);
-        StreamRecord.Tag t = stream == null ? null : stream.tags().get(tag);
+        ImageStreamRecord stream = index.stream(namespace, name);
+        ImageStreamRecord.Tag t = stream == null ? null : stream.tags().get(tag);
         String stag = namespace + "/" + name + ":" + tag;
         if (t == null) {
             if (stream != null && (force || stream.lookupLocal()) && !stream.dockerImageRepository().isEmpty()
@@ -224,7 +217,7 @@ public final class ImageApiResolver implements ImageResolver {
             String why = "ImageStreamTag does not allow local references and the resource did not request image stream resolution";
             return asWritten == null ? Answer.of(new Resolution.Failed(why)) : Answer.registries("not the image stream " + stag + " (" + why + ")");
         }
-        return images.image(t.digest()).thenApply(image -> {
+        return index.image(t.digest()).thenApply(image -> {
             String pullSpec = pullSpec(stream, t, image);
             if (pullSpec == null) {
                 return new Answer(new Resolution.Failed("image reference " + t.dockerImageReference() + " could not be parsed"), null);
@@ -236,7 +229,7 @@ public final class ImageApiResolver implements ImageResolver {
     }
 
     /** Where the tag's image is pulled from: the stream's repository when its referencePolicy is Local, else the image's source. */
-    private static String pullSpec(StreamRecord stream, StreamRecord.Tag t, ClusterImage image) {
+    private static String pullSpec(ImageStreamRecord stream, ImageStreamRecord.Tag t, ClusterImage image) {
         String from = t.localReference() && !stream.dockerImageRepository().isEmpty() ? stream.dockerImageRepository()
                 : image != null && !image.dockerImageReference().isEmpty() ? image.dockerImageReference() : t.dockerImageReference();
         try {
@@ -254,11 +247,11 @@ public final class ImageApiResolver implements ImageResolver {
         }
         String name = c.name().substring(0, at);
         String digest = c.name().substring(at + 1);
-        StreamRecord stream = streams.get(c.namespace(), name);
+        ImageStreamRecord stream = index.stream(c.namespace(), name);
         if (stream == null || !stream.images().contains(digest)) {
             return Answer.of(new Resolution.Failed("image stream image " + c.namespace() + "/" + c.name() + " not found"));
         }
-        return images.image(digest).thenApply(image -> {
+        return index.image(digest).thenApply(image -> {
             if (image == null) {
                 return new Answer(new Resolution.Failed("image stream image " + c.namespace() + "/" + c.name() + " not found (no Image " + digest + ")"), null);
             }
@@ -290,7 +283,7 @@ public final class ImageApiResolver implements ImageResolver {
         if (registry.isEmpty()) {
             return false;
         }
-        for (HostPattern p : integrated.get()) {
+        for (HostPattern p : index.integratedRegistries()) {
             if (p.matches(registry)) {
                 return true;
             }
