@@ -75,6 +75,8 @@ public final class ImageApiResolver implements ImageResolver {
                     });
         }
         Promise<Map<ImageLookup, Resolution>> all = Promise.promise();
+        // Image reads complete on the reader threads; the registry fallback starts back on this request's context.
+        io.vertx.core.Context context = vertx.getOrCreateContext();
         long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
         long timer = vertx.setTimer(waitMillis, id -> {
             for (ImageLookup l : lookups) {
@@ -83,7 +85,7 @@ public final class ImageApiResolver implements ImageResolver {
             }
             all.tryComplete(Map.copyOf(results));
         });
-        CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
+        CompletableFuture.allOf(pending.values().toArray(CompletableFuture[]::new)).whenComplete((v, err) -> context.runOnContext(x -> {
             List<ImageLookup> later = new ArrayList<>();
             pending.forEach((l, f) -> {
                 if (f.isCompletedExceptionally()) {
@@ -103,7 +105,7 @@ public final class ImageApiResolver implements ImageResolver {
                 vertx.cancelTimer(timer);
                 all.tryComplete(Map.copyOf(results));
             });
-        });
+        }));
         return all.future();
     }
 
