@@ -112,7 +112,7 @@ public final class ImagePolicyEngine {
         for (ImageField field : fields) {
             planned.add(judge.plan(field, rr, excludedRules, mutating, in.isUpdate()));
         }
-        return PreparedRequest.planned(in, excludedRules, rr, planned);
+        return PreparedRequest.planned(in, excludedRules, rr, planned, ReferenceExtractor.resolveNames(in.resource(), object));
     }
 
     /** The decide half, once the facts the prepared request asked for are gathered. */

@@ -42,19 +42,23 @@ final class LookupPlanner {
     }
 
     /**
-     * Whether {@code /mutate} pins this reference: a tag (never a digest) of a resource whose resolution
-     * rules ask for rewriting, on CREATE, or on UPDATE where the resource is not immutable. On UPDATE only
+     * Whether {@code /mutate} may pin this reference: a tag (never a digest) or an image stream reference,
+     * of a resource whose resolution rules ask for rewriting (or for rewriting local names, which only an
+     * image stream answer is), on CREATE, or on UPDATE where the resource is not immutable. On UPDATE only
      * changed references reach here, so an unchanged template is never re-pinned and never drifts from
-     * the replica sets and pods made from it.
+     * the replica sets and pods made from it. Whether it is pinned depends on the answer ({@link Pinning}).
      */
     boolean pinnable(PlannedReference p, ResourceRules rr, Set<String> excluded, boolean update) {
-        if (p.reference() == null || p.reference().digest() != null || p.registryKey().isEmpty()) {
+        if (p.parseError() != null || (p.reference() != null && p.reference().digest() != null)) {
             return false;
         }
-        if (!(update ? rr.rewriteOnUpdate() : rr.rewriteOnCreate())) {
+        if (p.reference() == null && !"ImageStreamTag".equals(p.field().kind()) && !"ImageStreamImage".equals(p.field().kind())) {
             return false;
         }
-        return !deniedWhateverTheImageSays(p, rr, excluded);
+        if (!rr.mayRewrite(update)) {
+            return false;
+        }
+        return p.reference() == null || !deniedWhateverTheImageSays(p, rr, excluded);
     }
 
     private boolean deniedWhateverTheImageSays(PlannedReference p, ResourceRules rr, Set<String> excluded) {

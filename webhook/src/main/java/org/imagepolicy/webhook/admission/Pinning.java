@@ -11,7 +11,9 @@ import org.imagepolicy.webhook.image.Resolution;
 /**
  * The JSONPatch that pins resolved images to {@code registry/repository@sha256:...}. Pods and templates
  * get their {@code image} replaced; a build's whole {@code from} becomes a {@code DockerImage} reference,
- * as upstream rewrites it. Nothing is patched in a request that is denied.
+ * as upstream rewrites it. A registry's answer pins the name as written; the image API's answer pins the
+ * pull spec it resolved to (an image stream's repository, per its tag's referencePolicy). Nothing is
+ * patched in a request that is denied.
  */
 final class Pinning {
     private static final JsonFactory JSON = new JsonFactory();
@@ -33,11 +35,12 @@ final class Pinning {
                     continue;
                 }
                 Resolution r = facts.lookup(p.field(), p.reference());
-                if (!(r instanceof Resolution.Resolved)) {
+                if (!(r instanceof Resolution.Resolved ok) || !prepared.rules.rewrites(ok.localRewrite(), prepared.input.isUpdate())) {
                     continue;
                 }
-                String pinned = pinned(p.reference(), ((Resolution.Resolved) r).metadata().digest());
-                if (pinned.equals(p.field().name())) {
+                String pinned = ok.pullSpec() != null ? ok.pullSpec()
+                        : p.reference() != null && ok.metadata() != null ? pinned(p.reference(), ok.metadata().digest()) : null;
+                if (pinned == null || (pinned.equals(p.field().name()) && p.field().isDockerImage())) {
                     continue;
                 }
                 g.writeStartObject();

@@ -160,6 +160,17 @@ final class ReferenceExtractor {
         return names;
     }
 
+    /** Upstream's resolveAll for the request's object: its own resolve-names annotation, or its pod template's. */
+    static boolean resolveNames(GroupResource gr, JsonNode object) {
+        String templatePath = switch (gr.resource()) {
+            case "podtemplates" -> "template";
+            case "replicationcontrollers", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "deploymentconfigs" -> "spec.template";
+            case "cronjobs" -> "spec.jobTemplate.spec.template";
+            default -> null;
+        };
+        return resolveAll(object, templatePath == null ? null : at(object, templatePath));
+    }
+
     static boolean resolveAll(JsonNode object, JsonNode template) {
         if (object == null) {
             return false;

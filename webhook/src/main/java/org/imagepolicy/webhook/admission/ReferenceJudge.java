@@ -77,6 +77,7 @@ final class ReferenceJudge {
         }
         String resolutionError = null;
         ImageMetadata metadata = null;
+        String display = field.display();
         boolean integrated = p.integrated();
         if (p.lookup()) {
             Resolution res = isResolvableKind(field) ? facts.lookup(field, p.reference())
@@ -88,6 +89,9 @@ final class ReferenceJudge {
                 Resolution.Resolved ok = (Resolution.Resolved) res;
                 metadata = ok.metadata();
                 integrated |= ok.integratedRegistry();
+                if (ok.source() != null) {
+                    display += " (judged on " + ok.source() + ")";
+                }
                 if (ok.staleness() != null) {
                     notes.add(field.path() + ": " + field.display() + " was judged on cached registry data: " + ok.staleness());
                 }
@@ -103,7 +107,7 @@ final class ReferenceJudge {
                 }
             }
         }
-        evaluate(p, field.display(), rr, excludedRules, metadata, integrated, resolutionError, out, trace);
+        evaluate(p, display, rr, excludedRules, metadata, integrated, resolutionError, out, trace);
     }
 
     private boolean searchedAcrossRegistries(ImageReference ref) {

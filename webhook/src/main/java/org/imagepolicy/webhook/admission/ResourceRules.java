@@ -26,7 +26,19 @@ record ResourceRules(
         boolean requestsResolution,
         boolean rewriteOnCreate,
         boolean rewriteOnUpdate,
+        boolean rewriteLocalOnCreate,
+        boolean rewriteLocalOnUpdate,
         CandidateRules candidates) {
+
+    /** Upstream's RewriteImagePullSpec for one answer: a local name resolved through an image stream also counts covering rules' localNames. */
+    boolean rewrites(boolean localRewrite, boolean update) {
+        return localRewrite ? (update ? rewriteLocalOnUpdate : rewriteLocalOnCreate) : (update ? rewriteOnUpdate : rewriteOnCreate);
+    }
+
+    /** Whether any answer could be rewritten. */
+    boolean mayRewrite(boolean update) {
+        return rewrites(false, update) || rewrites(true, update);
+    }
 
     boolean coveredByExecution() {
         return !rules.isEmpty();
@@ -42,6 +54,20 @@ record ResourceRules(
         for (ResolutionRule r : policy.resolutionRules()) {
             if (r.covers(gr)) {
                 if (r.policy().rewrite()) {
+                    return true;
+                }
+                covered = true;
+            }
+        }
+        return !covered && policy.resolveImages().rewrite();
+    }
+
+    /** The same for a local name resolved through an image stream (LocalRewrite): a covering rule with localNames rewrites it too. */
+    private static boolean rewritesLocal(ImagePolicy policy, GroupResource gr) {
+        boolean covered = false;
+        for (ResolutionRule r : policy.resolutionRules()) {
+            if (r.covers(gr)) {
+                if (r.localNames() || r.policy().rewrite()) {
                     return true;
                 }
                 covered = true;
@@ -78,11 +104,12 @@ record ResourceRules(
             // Upstream: resolution is requested by the global mode or by any covering rule, whatever its own policy says.
             boolean requests = policy.resolveImages().requestsResolution() || byResolution;
             boolean rewrite = rewrites(policy, gr);
+            boolean rewriteLocal = rewritesLocal(policy, gr);
             // Jobs and Builds are immutable: pinning them on UPDATE would make every update fail.
             boolean immutable = gr.equals(Resources.JOBS) || gr.equals(Resources.BUILDS);
             index.put(gr, new ResourceRules(gr, List.copyOf(rules), !allow.isEmpty(),
                     allowEnforcement == null ? Enforcement.Deny : allowEnforcement, List.copyOf(allow), byResolution, requests,
-                    requests && rewrite, requests && rewrite && !immutable,
+                    requests && rewrite, requests && rewrite && !immutable, requests && rewriteLocal, requests && rewriteLocal && !immutable,
                     indexRules ? CandidateRules.index(rules) : CandidateRules.scan(rules)));
         }
         return Map.copyOf(index);

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.imagepolicy.webhook.cluster.ClusterSettings;
 import org.imagepolicy.webhook.cluster.ClusterWatch;
 import org.imagepolicy.webhook.cluster.KubernetesClients;
+import org.imagepolicy.webhook.cluster.openshift.OpenShiftImages;
 import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.policy.PolicyException;
@@ -103,6 +104,11 @@ final class ServeCommand implements Callable<Integer> {
         "each pod's own credentials and its namespace's ignore-rules annotation. Not ready until they are listed."})
     boolean cluster;
 
+    @Option(names = "--image-api", description = {"With --cluster on OpenShift: resolve image streams, local names and digests the",
+            "cluster knows through the image.openshift.io API (ImageStreams watched, Images read once and",
+            "refreshed every 30 s); everything else still goes to registries."})
+    boolean imageApi;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "With --cluster: a kubeconfig instead of the in-cluster service account.")
     Path kubeconfig;
 
@@ -143,12 +149,13 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.INVALID;
         }
-        if (!cluster && (kubeconfig != null || kubeContext != null || globalPullSecret != null || !clusterNamespaces.isEmpty())) {
-            spec.commandLine().getErr().println("--kubeconfig, --context, --global-pull-secret and --cluster-namespace need --cluster");
+        if (!cluster && (kubeconfig != null || kubeContext != null || globalPullSecret != null || !clusterNamespaces.isEmpty() || imageApi)) {
+            spec.commandLine().getErr().println("--kubeconfig, --context, --global-pull-secret, --cluster-namespace and --image-api need --cluster");
             return Main.INVALID;
         }
         ClusterWatch watch = null;
         KubernetesClient client = null;
+        OpenShiftImages images = null;
         if (cluster) {
             try {
                 ClusterSettings clusterSettings = new ClusterSettings(kubeconfig, kubeContext,
@@ -157,6 +164,10 @@ final class ServeCommand implements Callable<Integer> {
                 client = KubernetesClients.create(clusterSettings);
                 LOG.info("reading pull secrets, service accounts and namespaces from " + client.getMasterUrl() + "; not ready until they are listed");
                 watch = ClusterWatch.start(client, clusterSettings, settings.registry().credentials());
+                if (imageApi) {
+                    images = OpenShiftImages.start(client, watch, integrated, OpenShiftImages.REFRESH);
+                    LOG.info("resolving image streams and cluster images through " + client.getMasterUrl() + " (image.openshift.io/v1)");
+                }
             } catch (IllegalArgumentException | java.io.IOException | io.fabric8.kubernetes.client.KubernetesClientException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 if (client != null) {
@@ -165,12 +176,14 @@ final class ServeCommand implements Callable<Integer> {
                 return Main.INVALID;
             }
         }
-        WebhookServer server = watch == null ? new WebhookServer(settings) : new WebhookServer(settings, watch.context());
+        WebhookServer server = watch == null ? new WebhookServer(settings)
+                : images == null ? new WebhookServer(settings, watch.context()) : new WebhookServer(settings, watch.context(), images);
         if (watch != null) {
             server.metrics().cluster(watch::staleness);
         }
         ClusterWatch informers = watch;
         KubernetesClient kube = client;
+        OpenShiftImages imageApiLayer = images;
         try {
             server.start();
         } catch (PolicyException e) {
@@ -179,21 +192,24 @@ final class ServeCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("the policy is invalid; fix it and start again");
             server.close();
-            closeCluster(informers, kube);
+            closeCluster(informers, kube, imageApiLayer);
             return Main.INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("SIGTERM: draining, then stopping");
             server.close();
-            closeCluster(informers, kube);
+            closeCluster(informers, kube, imageApiLayer);
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
     }
 
-    private static void closeCluster(ClusterWatch watch, KubernetesClient client) {
+    private static void closeCluster(ClusterWatch watch, KubernetesClient client, OpenShiftImages images) {
+        if (images != null) {
+            images.close();
+        }
         if (watch != null) {
             watch.close();
         }

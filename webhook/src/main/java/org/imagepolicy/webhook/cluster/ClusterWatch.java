@@ -33,8 +33,10 @@ public final class ClusterWatch implements AutoCloseable {
     static final long LIST_PAGE = 500;
 
     private final ClusterState state = new ClusterState();
-    private final Map<String, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
+    /** In start order; more may be added after start ({@link #inform(String, Informable, Consumer, Consumer, java.util.function.IntSupplier)}). */
+    private final Map<String, SharedIndexInformer<?>> informers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Long> lastWatching = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.IntSupplier> counts = new ConcurrentHashMap<>();
     private final Map<String, String> lastProblem = new ConcurrentHashMap<>();
     /**
      * Objects each informer's first list brought, and adds its handler has applied: an informer counts
@@ -101,10 +103,24 @@ public final class ClusterWatch implements AutoCloseable {
                 state::put, ns -> state.removeNamespace(ns.getMetadata().getName()));
     }
 
+    /**
+     * One more informer under the same rules (readiness waits for its first list, its outages are retried and
+     * logged once, /metrics shows its staleness), for kinds other packages read, e.g. OpenShift image streams.
+     *
+     * @param count how many objects it holds, for /metrics
+     */
+    public <T extends HasMetadata> void inform(String kind, Informable<T> what, Consumer<T> put, Consumer<T> remove,
+            java.util.function.IntSupplier count) {
+        counts.put(kind, count);
+        inform(kind, what, null, put, remove);
+    }
+
     private <T extends HasMetadata> void inform(String kind, Informable<T> what, ReducedStateItemStore<T> store, Consumer<T> put,
             Consumer<T> remove) {
         SharedIndexInformer<T> informer = what.runnableInformer(0);
-        informer.itemStore(store);
+        if (store != null) {
+            informer.itemStore(store);
+        }
         java.util.concurrent.atomic.AtomicLong adds = applied.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong());
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
@@ -149,7 +165,7 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** Whether every informer has listed at least once and its handler has applied that list. */
     public boolean synced() {
-        for (String kind : informers.keySet()) {
+        for (String kind : snapshot().keySet()) {
             if (!synced(kind)) {
                 return false;
             }
@@ -166,7 +182,7 @@ public final class ClusterWatch implements AutoCloseable {
     public Map<String, double[]> staleness() {
         long now = System.nanoTime();
         Map<String, double[]> out = new LinkedHashMap<>();
-        informers.forEach((kind, informer) -> {
+        snapshot().forEach((kind, informer) -> {
             double stale;
             if (informer.isWatching()) {
                 lastWatching.put(kind, now);
@@ -180,6 +196,10 @@ public final class ClusterWatch implements AutoCloseable {
     }
 
     private double count(String kind) {
+        java.util.function.IntSupplier other = counts.get(kind);
+        if (other != null) {
+            return other.getAsInt();
+        }
         if (kind.startsWith("secrets/")) {
             return state.secrets(); // both secret kinds together: the webhook keeps them in one map
         }
@@ -204,12 +224,18 @@ public final class ClusterWatch implements AutoCloseable {
 
     /** For messages: which informers have not listed yet. */
     public List<String> waitingFor() {
-        return informers.keySet().stream().filter(k -> !synced(k)).toList();
+        return snapshot().keySet().stream().filter(k -> !synced(k)).toList();
+    }
+
+    private Map<String, SharedIndexInformer<?>> snapshot() {
+        synchronized (informers) {
+            return new LinkedHashMap<>(informers);
+        }
     }
 
     @Override
     public void close() {
         sampler.shutdownNow();
-        informers.values().forEach(SharedIndexInformer::stop);
+        snapshot().values().forEach(SharedIndexInformer::stop);
     }
 }

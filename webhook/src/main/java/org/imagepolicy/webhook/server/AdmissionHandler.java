@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
-import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.Resources;
@@ -112,7 +110,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             failed(req, in, e);
             return;
         }
-        List<ImageLookup> lookups = prepared.registryLookups();
+        List<ImageLookup> lookups = prepared.lookups();
         if (lookups.isEmpty()) {
             respond(req, current, prepared, ImageFacts.OFFLINE, mutating, start);
             return;
@@ -129,13 +127,9 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         Future<Map<ImageLookup, Resolution>> facts = credentials == null ? resolver.resolve(lookups, start + decisionTimeoutNanos)
                 : resolver.resolve(lookups, credentials, start + decisionTimeoutNanos);
         facts.onComplete(done -> loop.runOnContext(v -> {
-            Map<ImageReference, Resolution> byReference = new HashMap<>();
-            if (done.succeeded()) {
-                done.result().forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
-            }
             Resolution missing = new Resolution.Failed(done.succeeded() ? "no lookup was made for this image"
                     : "the lookup failed: " + done.cause().getMessage());
-            respond(req, current, prepared, (field, reference) -> byReference.getOrDefault(reference, missing), mutating, start);
+            respond(req, current, prepared, prepared.facts(done.succeeded() ? done.result() : Map.of(), missing), mutating, start);
         }));
     }
 

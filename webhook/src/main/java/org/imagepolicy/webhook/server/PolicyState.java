@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
+import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.load.PolicyFiles;
 import org.imagepolicy.webhook.metrics.Metrics;
 import org.imagepolicy.webhook.policy.ImagePolicy;
@@ -21,11 +22,19 @@ public final class PolicyState {
     private final ServerSettings settings;
     private final Metrics metrics;
     private final AtomicReference<ImagePolicyEngine> engine = new AtomicReference<>();
+    private final java.util.function.Supplier<List<HostPattern>> discovered;
     private volatile List<PolicyParser.Source> lastSeen;
+    private volatile List<HostPattern> lastDiscovered = List.of();
 
     public PolicyState(ServerSettings settings, Metrics metrics) {
+        this(settings, metrics, List::of);
+    }
+
+    /** @param discovered integrated registry hostnames learnt from the cluster; a change rebuilds the engine at the next poll */
+    public PolicyState(ServerSettings settings, Metrics metrics, java.util.function.Supplier<List<HostPattern>> discovered) {
         this.settings = settings;
         this.metrics = metrics;
+        this.discovered = discovered;
     }
 
     public ImagePolicyEngine engine() {
@@ -47,7 +56,17 @@ public final class PolicyState {
             return rejected(null, e);
         }
         if (sources.equals(lastSeen)) {
-            return false;
+            List<HostPattern> now = discovered.get();
+            if (now.equals(lastDiscovered) || engine.get() == null) {
+                return false;
+            }
+            try {
+                install(sources, new PolicyParser(settings.strict()).parse(sources));
+                LOG.info(() -> "integrated registry hostnames from the cluster are now " + now + "; policy rebuilt");
+                return true;
+            } catch (PolicyException e) {
+                return rejected(sources, e);
+            }
         }
         try {
             install(sources, new PolicyParser(settings.strict()).parse(sources));
@@ -75,7 +94,11 @@ public final class PolicyState {
         for (PolicyProblem warning : parsed.warnings()) {
             LOG.warning(warning::format);
         }
-        ImagePolicy policy = parsed.policy().withServerSettings(settings.integratedRegistries(), settings.exemptNamespaces());
+        List<HostPattern> found = discovered.get();
+        List<HostPattern> integrated = new java.util.ArrayList<>(settings.integratedRegistries());
+        integrated.addAll(found);
+        ImagePolicy policy = parsed.policy().withServerSettings(integrated, settings.exemptNamespaces());
+        lastDiscovered = found;
         engine.set(new ImagePolicyEngine(policy));
         lastSeen = sources;
         metrics.policyReload(true, policy.executionRules().size());

@@ -39,6 +39,7 @@ public final class WebhookServer implements AutoCloseable {
     private final CertificateExpiryWarning expiryWarning;
     private DecisionLog decisionLog;
     private final RequestContext context;
+    private final ResolverLayer layer;
     private Vertx vertx;
     private HttpServer healthServer;
     private TlsState tls;
@@ -46,24 +47,30 @@ public final class WebhookServer implements AutoCloseable {
     private volatile boolean stopping;
 
     public WebhookServer(ServerSettings settings) {
-        this(settings, RequestContext.NONE, java.time.Clock.systemUTC());
+        this(settings, RequestContext.NONE, ResolverLayer.NONE, java.time.Clock.systemUTC());
     }
 
     /** @param context namespaces and pull credentials from the cluster; readiness also waits for it */
     public WebhookServer(ServerSettings settings, RequestContext context) {
-        this(settings, context, java.time.Clock.systemUTC());
+        this(settings, context, ResolverLayer.NONE, java.time.Clock.systemUTC());
+    }
+
+    /** @param layer image facts from the cluster (the OpenShift image API) in front of the registries */
+    public WebhookServer(ServerSettings settings, RequestContext context, ResolverLayer layer) {
+        this(settings, context, layer, java.time.Clock.systemUTC());
     }
 
     /** @param clock when the certificate's expiry is judged (a test moves it instead of waiting days) */
     WebhookServer(ServerSettings settings, java.time.Clock clock) {
-        this(settings, RequestContext.NONE, clock);
+        this(settings, RequestContext.NONE, ResolverLayer.NONE, clock);
     }
 
-    private WebhookServer(ServerSettings settings, RequestContext context, java.time.Clock clock) {
+    private WebhookServer(ServerSettings settings, RequestContext context, ResolverLayer layer, java.time.Clock clock) {
         this.settings = settings;
         this.context = context;
+        this.layer = layer;
         this.expiryWarning = new CertificateExpiryWarning(clock);
-        this.policy = new PolicyState(settings, metrics);
+        this.policy = new PolicyState(settings, metrics, layer::integratedRegistries);
         this.drain = new Drain(settings.shutdownGrace().toMillis());
         metrics.inFlight(inFlight::count);
     }
@@ -88,8 +95,10 @@ public final class WebhookServer implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        ImageResolver resolver = settings.offline() ? ImageResolver.OFFLINE
+        ImageResolver registries = settings.offline() ? ImageResolver.OFFLINE
                 : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
+        org.imagepolicy.webhook.registry.ImageApiIndex imageApi = layer.imageApi(metrics.registries());
+        ImageResolver resolver = imageApi == null ? registries : new org.imagepolicy.webhook.registry.ImageApiResolver(vertx, registries, imageApi);
         decisionLog = new DecisionLog(metrics);
         List<Future<?>> listening = new ArrayList<>();
         // Servers created from one thread share that thread's context, hence one event loop, however many

@@ -55,6 +55,20 @@ public final class RunningServer implements AutoCloseable {
         return startOnline(dir, policyText, registry, decisionTimeout, org.imagepolicy.webhook.server.RequestContext.NONE);
     }
 
+    /** Online, with the cluster's request context, a resolver layer (the image API) and extra integrated registries. */
+    public static RunningServer startOnline(Path dir, String policyText, org.imagepolicy.webhook.registry.RegistrySettings registry,
+            Duration decisionTimeout, org.imagepolicy.webhook.server.RequestContext context, org.imagepolicy.webhook.server.ResolverLayer layer,
+            List<org.imagepolicy.webhook.image.HostPattern> integrated) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, policyText);
+        ServerSettings settings = new ServerSettings(List.of(policy), false, "127.0.0.1", 0, 0, null, null, dir.resolve("certs"),
+                false, integrated, Set.of(), Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(10), 1, decisionTimeout, registry,
+                org.imagepolicy.webhook.registry.CacheBudget.ofThisJvm(), Duration.ZERO);
+        WebhookServer server = new WebhookServer(settings, context, layer);
+        server.start();
+        return new RunningServer(server, policy, trusting(List.of(dir.resolve("certs/ca.crt"))));
+    }
+
     /** Online, with what the cluster says about each request (serve --cluster). */
     public static RunningServer startOnline(Path dir, String policyText, org.imagepolicy.webhook.registry.RegistrySettings registry,
             Duration decisionTimeout, org.imagepolicy.webhook.server.RequestContext context) throws Exception {
