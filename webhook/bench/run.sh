@@ -391,7 +391,7 @@ for proto in h1 h2; do
   fi
 done
 row "label rule, warm cache (HTTP/1.1)" "$r" "nginx $(field rps "$n") req/s: ratio $(ratio "$(field rps "$r")" "$(field rps "$n")")$label_half"
-row "label rule, warm cache (HTTP/2)" "$r2" "nginx $(field rps "$n2") req/s: ratio $(ratio "$(field rps "$r2")" "$(field rps "$n2")")"
+echo "| label rule, warm cache (HTTP/2, h2load) | $(field rps "$r2") | $(field p50 "$r2") | $(field p99 "$r2") | $(field p999 "$r2") | $(field requests "$r2") sent: $(field non200 "$r2") not 200 (h2load reads no bodies) | nginx $(field rps "$n2") req/s: ratio $(ratio "$(field rps "$r2")" "$(field rps "$n2")") |"
 
 # Cold: every request a new image (its tag, manifest and config fetched: three registry requests).
 before=$(metric "$health" "responses_total{registry=\"$REGISTRY\"")
