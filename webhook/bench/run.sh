@@ -166,17 +166,8 @@ need_nginx() {
   pids+=($(cat "$work/nginx/nginx.pid"))
 }
 
-# need_registry: docker-registry with $images images and its proxies (RegistryFixture), once per run.
-registry_up=false
-need_registry() {
-  $registry_up && return
-  say "pushing $images images to the local registry..."
-  mkdir -p "$work/registry"
-  keep_alive RegistryFixture "$work/registry" "$images" 2>"$work/registry.log"
-  until [ -f "$work/registry/fixture.env" ]; do sleep 0.2; grep -q Exception "$work/registry.log" && { cat "$work/registry.log" >&2; exit 1; }; done
-  # shellcheck disable=SC1091
-  . "$work/registry/fixture.env"
-  cat >"$work/labels.yaml" <<POLICY
+# The label rule of the registry, cold, audit and heap sections.
+cat >"$work/labels.yaml" <<POLICY
 apiVersion: image.openshift.io/v1
 kind: ImagePolicyConfig
 resolveImages: Required
@@ -188,6 +179,17 @@ executionRules:
   - key: com.example.approved
     value: "true"
 POLICY
+
+# need_registry: docker-registry with $images images and its proxies (RegistryFixture), once per run.
+registry_up=false
+need_registry() {
+  $registry_up && return
+  say "pushing $images images to the local registry..."
+  mkdir -p "$work/registry"
+  keep_alive RegistryFixture "$work/registry" "$images" 2>"$work/registry.log"
+  until [ -f "$work/registry/fixture.env" ]; do sleep 0.2; grep -q Exception "$work/registry.log" && { cat "$work/registry.log" >&2; exit 1; }; done
+  # shellcheck disable=SC1091
+  . "$work/registry/fixture.env"
   registry_up=true
 }
 
