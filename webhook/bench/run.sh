@@ -12,6 +12,7 @@
 #   REBUILD=1 webhook/bench/run.sh     (rebuild the jars first; they are built when missing)
 #   SECTIONS=cold,first10 webhook/bench/run.sh   (only these sections, in the order below; the targets block
 #       then covers what they measured). Sections: cachehits size flood registry first10 cold audit heap jmh
+#   FIRST10_PROTO=h1 (first10 over HTTP/1.1; default h2)   COLD_RATE=N (new images offered a second; default 150)
 #
 # The full run takes about 35 minutes on 2 cores (most of it 20 s measurements and the JIT warm-ups).
 # Needs: java, mvn, wrk, h2load, nginx and docker-registry
