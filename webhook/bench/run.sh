@@ -524,9 +524,9 @@ if want cold; then
     after=$(metric "$health" "responses_total{registry=\"$reg\"")
     kill "$webhook_pid"
     cold_rows+=("| $name: burst of $burst at once, JVM ready ${cold_ready} ms before | $(field rps "$b") images/s ($(field elapsed "$b") s to answer all) | $(field p50 "$b") | $(field p99 "$b") | $(field max "$b") | $(field denied "$b") denied, $(field non200 "$b") not 200 or failed | $((mid - before)) |")
-    cold_rows+=("| $name: $cold_steady offered at $cold_rate/s | $(field answering "$c") images/s answered | $(field p50 "$c") | $(field p99 "$c") | $(field max "$c") | $(field denied "$c") denied, $(field non200 "$c") not 200 or failed | $((after - mid)) |")
+    cold_rows+=("| $name: $cold_steady offered at $cold_rate/s | $(field admitting "$c") images/s admitted ($(field answering "$c")/s answered) | $(field p50 "$c") | $(field p99 "$c") | $(field max "$c") | $(field denied "$c") denied, $(field non200 "$c") not 200 or failed | $((after - mid)) |")
     target "cold burst, $name: pods denied or not answered 200 of $burst" "$(( $(field denied "$b") + $(field non200 "$b") ))" "<" 1 "" "{:.0f}"
-    target "cold lookups, $name: new images a second answered at an offer of $cold_rate/s" "$(field answering "$c")" ">=" 100 "/s" "{:.0f}"
+    target "cold lookups, $name: new images a second admitted at an offer of $cold_rate/s" "$(field admitting "$c")" ">=" 100 "/s" "{:.0f}"
     [ "$(field denied "$c")" = 0 ] && [ "$(field non200 "$c")" = 0 ] || \
       echo "- cold lookups, $name: $(field denied "$c") denied and $(field non200 "$c") not 200 while offered $cold_rate/s" >>"$work/targets.txt"
   done

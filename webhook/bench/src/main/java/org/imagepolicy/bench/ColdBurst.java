@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not checked (the harness's own). Prints one RESULT line in post.lua's format (rps: pods over the seconds
  * from the first send to the last answer), plus those seconds ({@code elapsed}), the offered rate, and
  * {@code answering}: pods a second between the first answer and the last (the rate the webhook kept up,
- * without the first pod's wait); the first denials go to stderr.
+ * without the first pod's wait), and {@code admitting}: that rate times the share of pods allowed (a denial
+ * is not a lookup done: an open breaker answers fast); the first denials go to stderr.
  */
 public final class ColdBurst {
     private ColdBurst() {
@@ -120,13 +121,14 @@ public final class ColdBurst {
         }
         all.future().toCompletionStage().toCompletableFuture().get();
         double elapsed = (lastAnswer[0] - start) / 1e9;
+        double answering = (count - 1) / Math.max(1e-9, (lastAnswer[0] - firstAnswer[0]) / 1e9);
         double[] ms = Arrays.stream(latencies).mapToDouble(n -> n / 1e6).sorted().toArray();
         System.out.printf(java.util.Locale.ROOT,
                 "RESULT rps=%.1f p50=%.3f p99=%.3f p999=%.3f max=%.3f requests=%d errors=%d non200=%d denied=%d warned=%d"
-                        + " elapsed=%.3f offered=%.1f answering=%.1f%n",
+                        + " elapsed=%.3f offered=%.1f answering=%.1f admitting=%.1f%n",
                 count / elapsed, percentile(ms, 50), percentile(ms, 99), percentile(ms, 99.9), ms[ms.length - 1], count,
                 errors.get(), non200.get() + errors.get(), denied.get(), warned.get(), elapsed, rate <= 0 ? count / elapsed : rate,
-                (count - 1) / Math.max(1e-9, (lastAnswer[0] - firstAnswer[0]) / 1e9));
+                answering, answering * (count - denied.get() - non200.get() - errors.get()) / count);
         client.close();
         vertx.close();
         System.exit(0);
