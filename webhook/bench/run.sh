@@ -632,7 +632,10 @@ if [ -f "$work/half-p99s" ]; then
 fi
 [ -z "${offline_ready_ms:-}" ] || target "cache-hit server ready after java started" "$(python3 -c "print($offline_ready_ms / 1000)")" "<" 2 " s"
 [ -z "$jmh_us" ] || target "full decision, 3-container pod (JMH)" "$jmh_us" "<" 20 " µs" "{:.1f}"
-[ -z "$heap_mib" ] || target "heap after GC with 100,000 cached images" "$heap_mib" "<" 256 " MiB" "{:.0f}"
+if [ -n "$heap_mib" ]; then
+  if [ "${cached%.*}" -ge 95000 ]; then target "heap after GC with 100,000 cached images" "$heap_mib" "<" 256 " MiB" "{:.0f}"
+  else untargeted "heap after GC with 100,000 cached images" "not measured: only $cached images were cached ($(field denied "$r") pods denied while filling)"; fi
+fi
 echo
 if $quick; then
   echo "Targets (--quick: 2 s runs on a JIT warmed for 3 s, the label rule's server hardly at all; judge targets on the full run):"

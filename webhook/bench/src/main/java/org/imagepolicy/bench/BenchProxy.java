@@ -89,6 +89,10 @@ final class BenchProxy {
     private synchronized Future<HttpServer> listen(int wanted) {
         HttpServerOptions options = new HttpServerOptions();
         if (certificate != null) {
+            if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+                // BoringSSL, as the webhook's own server: the JDK's TLS on a cold JVM would make the proxy the slow part.
+                options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+            }
             options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                     .setKeyCertOptions(certificate);
         }
