@@ -14,7 +14,7 @@
 #       then covers what they measured). Sections: cachehits size flood registry first10 cold audit heap jmh
 #   FIRST10_PROTO=h1 (first10 over HTTP/1.1; default h2)   COLD_RATE=N (new images offered a second; default 150)
 #
-# The full run takes about 35 minutes on 2 cores (most of it 20 s measurements and the JIT warm-ups).
+# The full run took 42 minutes on 2 cores shared with other work (most of it 20 s measurements and JIT warm-ups).
 # Needs: java, mvn, wrk, h2load, nginx and docker-registry
 # (Debian: apt-get install wrk nghttp2-client nginx-light docker-registry).
 # Prints markdown tables on stdout; progress goes to stderr.
