@@ -7,9 +7,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.KeyCertOptions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A registry's front door for the load harness: forwards every request to the registry behind it, after a
  * delay, failing a share of them, or not at all while "down" (its port then refuses connections, as a
  * stopped registry's does). Non-blocking, so a 200 ms registry costs the harness no threads.
+ *
+ * <p>With a certificate it listens on TLS and offers HTTP/2 and HTTP/1.1 by ALPN, as real registries do
+ * (Debian's docker-registry over TLS too): a client that speaks HTTP/2 multiplexes its lookups on one
+ * connection. The registry behind it is always reached over plain HTTP/1.1.
  */
 final class BenchProxy {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "upgrade");
@@ -27,21 +35,28 @@ final class BenchProxy {
     private final int upstreamPort;
     private final long delayMillis;
     private final int failPercent;
+    private final KeyCertOptions certificate;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private int port;
     private HttpServer server;
 
-    private BenchProxy(Vertx vertx, int upstreamPort, long delayMillis, int failPercent) {
+    private BenchProxy(Vertx vertx, int upstreamPort, long delayMillis, int failPercent, KeyCertOptions certificate) {
         this.vertx = vertx;
+        this.certificate = certificate;
         this.upstreamPort = upstreamPort;
         this.delayMillis = delayMillis;
         this.failPercent = failPercent;
-        this.upstream = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+        this.upstream = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256));
     }
 
     static BenchProxy start(Vertx vertx, int upstreamPort, long delayMillis, int failPercent) {
-        BenchProxy proxy = new BenchProxy(vertx, upstreamPort, delayMillis, failPercent);
+        return start(vertx, upstreamPort, delayMillis, failPercent, null);
+    }
+
+    /** @param certificate null for plain HTTP/1.1; otherwise TLS with h2 and http/1.1 offered by ALPN */
+    static BenchProxy start(Vertx vertx, int upstreamPort, long delayMillis, int failPercent, KeyCertOptions certificate) {
+        BenchProxy proxy = new BenchProxy(vertx, upstreamPort, delayMillis, failPercent, certificate);
         proxy.listen(0).await();
         return proxy;
     }
@@ -72,7 +87,16 @@ final class BenchProxy {
     }
 
     private synchronized Future<HttpServer> listen(int wanted) {
-        return vertx.createHttpServer().requestHandler(this::handle).listen(wanted, "127.0.0.1").onSuccess(s -> {
+        HttpServerOptions options = new HttpServerOptions();
+        if (certificate != null) {
+            if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+                // BoringSSL, as the webhook's own server: the JDK's TLS on a cold JVM would make the proxy the slow part.
+                options.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+            }
+            options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                    .setKeyCertOptions(certificate);
+        }
+        return vertx.createHttpServer(options).requestHandler(this::handle).listen(wanted, "127.0.0.1").onSuccess(s -> {
             synchronized (this) {
                 server = s;
                 port = s.actualPort();
