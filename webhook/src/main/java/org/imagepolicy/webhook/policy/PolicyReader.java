@@ -37,11 +37,39 @@ final class PolicyReader {
     }
 
     PolicyFragment read(PolicyDocument document) {
-        Located config = findConfig(Located.root(document));
+        Located root = Located.root(document);
+        RegistrySourceReader sources = new RegistrySourceReader(this, problems);
+        if (RegistrySourceReader.handles(root)) {
+            return sources.read(root);
+        }
+        // A 3.x master-config.yaml, or the installer's openshift_master_image_policy_config JSON, may carry the
+        // import policy (imagePolicyConfig) with or without an ImagePolicy plug-in configuration.
+        Located imagePolicyConfig = root.node.isObject() ? root.field("imagePolicyConfig") : null;
+        if (imagePolicyConfig != null && !imagePolicyConfig.absent()) {
+            PolicyFragment imports = sources.imagePolicyConfig(imagePolicyConfig);
+            if (!hasImagePolicyPlugin(root)) {
+                return imports;
+            }
+            Located config = findConfig(root);
+            PolicyFragment fragment = config == null ? null : readConfig(config);
+            return fragment == null || imports == null ? (fragment == null ? imports : fragment) : fragment.with(imports);
+        }
+        Located config = findConfig(root);
         if (config == null) {
             return null;
         }
         return readConfig(config);
+    }
+
+    private static boolean hasImagePolicyPlugin(Located root) {
+        for (JsonNode admission : List.of(root.node.path("admissionConfig"), root.node.path("kubernetesMasterConfig").path("admissionConfig"))) {
+            for (String plugin : PLUGIN_NAMES) {
+                if (admission.path("pluginConfig").has(plugin)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Located findConfig(Located root) {
@@ -189,7 +217,7 @@ final class PolicyReader {
         Located skipAt = config.field("skipControllerOwned");
         Setting<Boolean> skip = skipAt.absent() ? null : Setting.at(bool(skipAt), skipAt);
         return new PolicyFragment(config.source(), resolveImages, resolutionRules, executionRules, integrated,
-                defaultRegistry, searchRegistries, exempt, skip);
+                defaultRegistry, searchRegistries, exempt, skip, List.of(), List.of());
     }
 
     private ResolutionRule readResolutionRule(Located rule) {
@@ -380,7 +408,7 @@ final class PolicyReader {
         }
     }
 
-    private void checkFields(Located object, List<String> known) {
+    void checkFields(Located object, List<String> known) {
         for (String name : object.fieldNames()) {
             if (!known.contains(name)) {
                 String hint = known.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
@@ -390,7 +418,7 @@ final class PolicyReader {
         }
     }
 
-    private boolean object(Located at, String expected) {
+    boolean object(Located at, String expected) {
         if (!at.node.isObject()) {
             problems.error(at, "expected " + expected + ", found " + describe(at.node));
             return false;
@@ -398,7 +426,7 @@ final class PolicyReader {
         return true;
     }
 
-    private List<Located> list(Located at, String expected) {
+    List<Located> list(Located at, String expected) {
         if (at.absent()) {
             return List.of();
         }
@@ -409,7 +437,7 @@ final class PolicyReader {
         return at.elements();
     }
 
-    private String text(Located at) {
+    String text(Located at) {
         if (at.absent()) {
             return null;
         }
@@ -426,7 +454,7 @@ final class PolicyReader {
     }
 
     /** Booleans as Go's YAML read them, including the YAML 1.1 spellings 3.x configs may carry. */
-    private boolean bool(Located at) {
+    boolean bool(Located at) {
         if (at.absent()) {
             return false;
         }
