@@ -142,6 +142,10 @@ public final class PolicyDocument {
             message = jpe.getOriginalMessage();
         }
         String first = message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+        if (first.contains("Unrecognized character escape '*'")) {
+            // OpenShift's documentation shows "\*.docker.io": a Markdown escape copied with the text, not JSON.
+            first += "; \\* is the documentation's Markdown escape of *, not part of the value: write *.docker.io, not \\*.docker.io";
+        }
         return new PolicyException(List.of(new PolicyProblem(source, line, "",
                 prefix + first, PolicyProblem.Severity.ERROR)));
     }

@@ -20,7 +20,8 @@ final class PolicyReader {
     private static final Set<String> API_VERSIONS = Set.of("v1", "image.openshift.io/v1");
 
     private static final List<String> CONFIG_FIELDS = List.of("kind", "apiVersion", "resolveImages", "resolutionRules",
-            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "unqualifiedSearchRegistries", "exemptNamespaces", "skipControllerOwned");
+            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "unqualifiedSearchRegistries", "exemptNamespaces", "skipControllerOwned",
+            "allowedRegistriesForImport", "insecureRegistries");
     private static final List<String> RULE_FIELDS = List.of("name", "reject", "onResources", "ignoreNamespaceOverride",
             "invertMatch", "matchIntegratedRegistry", "matchRegistries", "matchRepositories", "skipOnResolutionFailure",
             "matchDockerImageLabels", "matchImageLabels", "matchImageAnnotations", "enforcement");
@@ -216,8 +217,12 @@ final class PolicyReader {
         }
         Located skipAt = config.field("skipControllerOwned");
         Setting<Boolean> skip = skipAt.absent() ? null : Setting.at(bool(skipAt), skipAt);
+        // This project's additions, so that what check-policy --explain prints for any source reads back as one file.
+        RegistrySourceReader sources = new RegistrySourceReader(this, problems);
+        List<Setting<org.imagepolicy.webhook.image.ImportPattern>> imports = sources.imports(config.field("allowedRegistriesForImport"));
+        List<String> insecure = sources.registryKeys(config.field("insecureRegistries"));
         return new PolicyFragment(config.source(), resolveImages, resolutionRules, executionRules, integrated,
-                defaultRegistry, searchRegistries, exempt, skip, List.of(), List.of());
+                defaultRegistry, searchRegistries, exempt, skip, imports, insecure);
     }
 
     private ResolutionRule readResolutionRule(Located rule) {

@@ -313,8 +313,16 @@ final class RegistrySourceReader {
                     hosts.add(HostPattern.parse(entry));
                 } else {
                     String scope = entry.replaceAll("/+$", "");
+                    int pin = Math.max(scope.indexOf('@'), scope.indexOf(':', scope.lastIndexOf('/')));
                     if (scope.indexOf('/') < 0) {
                         hosts.add(HostPattern.parse(scope));
+                    } else if (pin > scope.lastIndexOf('/')) {
+                        // A scope may name one tag or digest (policy.json allows it); rules name repositories only.
+                        String repository = scope.substring(0, scope.indexOf('@') > 0 ? scope.indexOf('@') : pin);
+                        repositories.add(RepositoryPattern.parse(repository));
+                        problems.warning(where.get(i), "\"" + entry + "\" names one " + (scope.indexOf('@') > 0 ? "digest" : "tag")
+                                + "; the webhook's rules name repositories, so this " + (reject ? "blocks" : "allows") + " every tag"
+                                + " and digest of " + repository + (reject ? "" : " (the nodes still allow only this one)"));
                     } else {
                         repositories.add(RepositoryPattern.parse(scope));
                         repositories.add(RepositoryPattern.parse(scope + "/**"));
@@ -347,7 +355,7 @@ final class RegistrySourceReader {
         return keys.isEmpty() ? null : Setting.at(keys, at);
     }
 
-    private List<String> registryKeys(Located at) {
+    List<String> registryKeys(Located at) {
         List<String> values = new ArrayList<>();
         List<Located> where = new ArrayList<>();
         for (Located entry : reader.list(at, "a list of registries")) {
@@ -410,11 +418,34 @@ final class RegistrySourceReader {
         }
         for (String name : object.fieldNames()) {
             if (!known.contains(name)) {
-                String hint = known.stream().filter(k -> k.toLowerCase(Locale.ROOT).replace("_", "-")
-                        .equals(name.toLowerCase(Locale.ROOT).replace("_", "-"))).findFirst()
+                String hint = known.stream().filter(k -> near(k, name)).findFirst()
                         .map(k -> "; did you mean " + k + "?").orElse("; known fields: " + String.join(", ", known));
                 problems.error(object.field(name), "unknown field \"" + name + "\"" + hint);
             }
         }
+    }
+
+    /** A likely misspelling: the same but for case, '_' for '-', or at most two edits. */
+    private static boolean near(String known, String name) {
+        String a = known.toLowerCase(Locale.ROOT).replace('_', '-');
+        String b = name.toLowerCase(Locale.ROOT).replace('_', '-');
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return false;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()] <= 2;
     }
 }
