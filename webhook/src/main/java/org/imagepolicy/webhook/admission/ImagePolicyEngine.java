@@ -123,8 +123,8 @@ public final class ImagePolicyEngine {
 
     /** The import policy needs no facts: the registry a name points to decides, so it is answered at once. */
     private Decision importDecision(AdmissionInput in) {
-        if (policy.allowedRegistriesForImport().isEmpty()) {
-            return Decision.skipped();
+        if (policy.allowedRegistriesForImport().isEmpty() || in.isUpdate() && in.resource().equals(Resources.IMAGE_STREAM_IMPORTS)) {
+            return Decision.skipped(); // no import policy; an ImageStreamImport is create-only
         }
         if (in.object() == null || !in.object().isObject()) {
             return Decision.invalid("the request has no object to check");
