@@ -118,6 +118,8 @@ class ImportPolicyConformanceTest {
         "secure.example.com:80/a/b:1,           secure,         false",
         "secure.example.com/a/b:1,              insecure-tag,   true",
         "secure.example.com/a/b:1,              insecure-import,false",
+        "secure.example.com:443/a/b:1,          insecure-import,true",
+        "plain.example.com:443/a/b:1,           insecure-tag,   false",
         "ported.example.com:5000/a/b:1,         secure,         true",
         "ported.example.com/a/b:1,              secure,         false",
         "anyport.example.com:8443/a/b:1,        secure,         true",
