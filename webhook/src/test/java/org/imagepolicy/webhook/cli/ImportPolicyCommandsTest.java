@@ -107,4 +107,21 @@ class ImportPolicyCommandsTest {
         JsonNode report = new ObjectMapper().readTree(r.out());
         assertThat(report.toString()).contains("spec.tags[0].from.name").contains("\"fail\"").contains("allowedRegistriesForImport");
     }
+
+    @Test
+    void explainAnswersForAnImageStreamImportWithTheWebhooksMessage() {
+        String policy = SOURCES.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml").toString();
+        Run denied = run("explain", "--offline", "--policy", policy, "--resource", "imagestreamimports", "docker.io/library/nginx:1.25");
+        assertThat(denied.exit()).as(denied.err()).isEqualTo(1);
+        assertThat(denied.out()).contains("Image \"docker.io/library/nginx:1.25\" in imagestreamimports.image.openshift.io")
+                .contains("Decision: DENIED")
+                .contains("spec.images[0].from.name: Forbidden: this image is prohibited by policy: importing \"docker.io/library/nginx:1.25\"");
+        Run allowed = run("explain", "--offline", "--policy", policy, "--resource", "imagestreams", "quay.io/org/app:1");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("Decision: ALLOWED").contains("the import policy allows it: images may be imported from"
+                + " quay.io:443, registry.redhat.io:443, *.example.com:443, registry.lab.example.net:5000");
+        Run none = run("explain", "--offline", "--policy", Project.root().resolve("policies").toString(), "--resource", "imagestreams",
+                "quay.io/org/app:1");
+        assertThat(none.out()).contains("Decision: SKIPPED").contains("no allowedRegistriesForImport");
+    }
 }
