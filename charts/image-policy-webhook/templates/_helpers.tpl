@@ -162,6 +162,22 @@ capabilities:
 {{- end }}
 {{- end -}}
 
+{{/* Validating only: the import policy (allowedRegistriesForImport) on ImageStreams and ImageStreamImports, as OpenShift checks them. */}}
+{{- define "ipw.importRules" -}}
+{{- if .Values.openshift.enabled }}
+- apiGroups: [image.openshift.io]
+  apiVersions: [v1]
+  operations: [CREATE, UPDATE]
+  resources: [imagestreams]
+  scope: Namespaced
+- apiGroups: [image.openshift.io]
+  apiVersions: [v1]
+  operations: [CREATE]
+  resources: [imagestreamimports]
+  scope: Namespaced
+{{- end }}
+{{- end -}}
+
 {{/* The user's namespace selector with the release namespace (and excludeNamespaces) always excluded, as Gatekeeper does. */}}
 {{- define "ipw.namespaceSelector" -}}
 {{- $excluded := list .Release.Namespace -}}

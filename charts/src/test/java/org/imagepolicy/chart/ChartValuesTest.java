@@ -194,7 +194,7 @@ class ChartValuesTest {
     void openshiftCoversItsGroupsAndCanUseTheServiceCa() {
         RenderedChart plain = RenderedChart.variant("openshift");
         assertThat(validating(plain).getRules()).extracting(rule -> rule.getApiGroups().get(0))
-                .containsExactly("", "apps", "batch", "apps.openshift.io", "build.openshift.io");
+                .containsExactly("", "apps", "batch", "apps.openshift.io", "build.openshift.io", "image.openshift.io", "image.openshift.io");
         assertThat(Workload.serveFlags(plain)).containsEntry("--integrated-registry", "image-registry.openshift-image-registry.svc:5000");
         RenderedChart serviceCa = RenderedChart.variant("openshift-service-ca");
         assertThat(RenderedChart.annotations(serviceCa.one(Service.class, NAME)))

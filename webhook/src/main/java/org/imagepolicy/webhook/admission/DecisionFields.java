@@ -23,15 +23,38 @@ final class DecisionFields extends TokenFilter {
             // Build and BuildConfig
             "source", "images", "strategy", "customStrategy", "dockerStrategy", "sourceStrategy",
             // whose pull credentials lookups use (serve --cluster): pods and templates, builds
-            "imagePullSecrets", "serviceAccountName", "serviceAccount", "pullSecret");
+            "imagePullSecrets", "serviceAccountName", "serviceAccount", "pullSecret",
+            // ImageStream and ImageStreamImport (the import policy); "from" is kept whole below
+            "tags", "importPolicy", "insecure", "dockerImageRepository", "repository");
 
     static final DecisionFields INSTANCE = new DecisionFields();
 
-    /** Only the annotation that changes what names mean; the rest can be large and are never read. */
-    private static final TokenFilter RESOLVE_NAMES_ONLY = new TokenFilter() {
+    /** Only the annotations that change what names mean; the rest can be large and are never read. */
+    private static final TokenFilter INSECURE_REPOSITORY_TOO = new TokenFilter() {
         @Override
         public TokenFilter includeProperty(String name) {
-            return ReferenceExtractor.RESOLVE_NAMES.equals(name) ? TokenFilter.INCLUDE_ALL : null;
+            return ReferenceExtractor.RESOLVE_NAMES.equals(name) || ImportCheck.INSECURE_REPOSITORY.equals(name)
+                    ? TokenFilter.INCLUDE_ALL : null;
+        }
+    };
+
+    /**
+     * An ImageStream's {@code status.tags[].items[].dockerImageReference}: what an UPDATE may keep (pod status,
+     * often large, yields nothing).
+     */
+    private static final TokenFilter STATUS_REFERENCES = new TokenFilter() {
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return switch (name) {
+                case "tags", "items" -> this;
+                case "dockerImageReference" -> TokenFilter.INCLUDE_ALL;
+                default -> null;
+            };
+        }
+
+        @Override
+        public TokenFilter includeElement(int index) {
+            return this;
         }
     };
 
@@ -44,7 +67,10 @@ final class DecisionFields extends TokenFilter {
             return TokenFilter.INCLUDE_ALL; // compared whole on UPDATE, as upstream compares the struct
         }
         if ("annotations".equals(name)) {
-            return RESOLVE_NAMES_ONLY;
+            return INSECURE_REPOSITORY_TOO;
+        }
+        if ("status".equals(name)) {
+            return STATUS_REFERENCES;
         }
         return NAMES.contains(name) ? this : null;
     }

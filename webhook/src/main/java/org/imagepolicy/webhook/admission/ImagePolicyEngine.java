@@ -49,6 +49,9 @@ public final class ImagePolicyEngine {
      * admitted without any allow or deny rule looking at its images, which a report must not call a pass.
      */
     public boolean judgesImagesOf(GroupResource gr) {
+        if (Resources.IMPORTING.contains(gr)) {
+            return !policy.allowedRegistriesForImport().isEmpty();
+        }
         ResourceRules rr = resources.get(gr);
         return rr != null && rr.coveredByExecution();
     }
@@ -87,6 +90,9 @@ public final class ImagePolicyEngine {
                 return PreparedRequest.answered(in, Decision.skipped());
             }
         }
+        if (Resources.IMPORTING.contains(in.resource())) {
+            return PreparedRequest.answered(in, importDecision(in));
+        }
         ResourceRules rr = resources.get(in.resource());
         if (rr == null || !rr.covered()) {
             return PreparedRequest.answered(in, Decision.skipped());
@@ -113,6 +119,23 @@ public final class ImagePolicyEngine {
             planned.add(judge.plan(field, rr, excludedRules, mutating, in.isUpdate()));
         }
         return PreparedRequest.planned(in, excludedRules, rr, planned, ReferenceExtractor.resolveNames(in.resource(), object));
+    }
+
+    /** The import policy needs no facts: the registry a name points to decides, so it is answered at once. */
+    private Decision importDecision(AdmissionInput in) {
+        if (policy.allowedRegistriesForImport().isEmpty() || in.isUpdate() && in.resource().equals(Resources.IMAGE_STREAM_IMPORTS)) {
+            return Decision.skipped(); // no import policy; an ImageStreamImport is create-only
+        }
+        if (in.object() == null || !in.object().isObject()) {
+            return Decision.invalid("the request has no object to check");
+        }
+        List<ImportCheck.ImportField> fields;
+        try {
+            fields = ImportCheck.fields(in);
+        } catch (MalformedObjectException e) {
+            return Decision.invalid("cannot read " + in.resource() + " \"" + displayName(in) + "\": " + e.getMessage());
+        }
+        return DecisionBuilder.build(in, displayName(in), ImportCheck.judge(policy, fields), List.of());
     }
 
     /** The decide half, once the facts the prepared request asked for are gathered. */
@@ -172,6 +195,9 @@ public final class ImagePolicyEngine {
     public static List<ImageField> imageFields(AdmissionInput in) throws MalformedObjectException {
         if (in.object() == null || !in.object().isObject()) {
             return null;
+        }
+        if (Resources.IMPORTING.contains(in.resource())) {
+            return ImportCheck.fields(in).stream().map(ImportCheck.ImportField::field).toList();
         }
         boolean ephemeral = in.isUpdate() && in.resource().equals(Resources.PODS) && "ephemeralcontainers".equals(in.subResource());
         return ephemeral ? ReferenceExtractor.ephemeral(in.object(), in.oldObject())

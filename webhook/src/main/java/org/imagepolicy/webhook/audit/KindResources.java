@@ -17,7 +17,8 @@ final class KindResources {
             Map.entry("ReplicaSet", "replicasets"), Map.entry("StatefulSet", "statefulsets"),
             Map.entry("DaemonSet", "daemonsets"), Map.entry("Job", "jobs"), Map.entry("CronJob", "cronjobs"),
             Map.entry("DeploymentConfig", "deploymentconfigs"), Map.entry("Build", "builds"),
-            Map.entry("BuildConfig", "buildconfigs"));
+            Map.entry("BuildConfig", "buildconfigs"), Map.entry("ImageStream", "imagestreams"),
+            Map.entry("ImageStreamImport", "imagestreamimports"));
 
     private KindResources() {
     }
@@ -31,6 +32,6 @@ final class KindResources {
         int slash = apiVersion.indexOf('/');
         String group = slash < 0 ? "" : apiVersion.substring(0, slash).toLowerCase(Locale.ROOT);
         GroupResource gr = Resources.normalize(GroupResource.of(group, plural));
-        return Resources.IMAGE_BEARING.contains(gr) ? gr : null;
+        return Resources.IMAGE_BEARING.contains(gr) || Resources.IMPORTING.contains(gr) ? gr : null;
     }
 }

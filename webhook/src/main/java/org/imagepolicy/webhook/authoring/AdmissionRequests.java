@@ -44,7 +44,7 @@ public final class AdmissionRequests {
         String apiVersion = object.path("apiVersion").asText("");
         String group = apiVersion.indexOf('/') < 0 ? "" : apiVersion.substring(0, apiVersion.indexOf('/'));
         GroupResource gr = Resources.normalize(GroupResource.of(group, kind.toLowerCase(Locale.ROOT) + "s"));
-        if (!Resources.carriesImages(gr)) {
+        if (!Resources.carriesImages(gr) && !Resources.IMPORTING.contains(gr)) {
             throw new BadReviewException("kind " + kind + " (apiVersion \"" + apiVersion + "\") is not a resource the webhook judges; supported: "
                     + Resources.supportedList());
         }
@@ -57,12 +57,14 @@ public final class AdmissionRequests {
         String resource = (dot < 0 ? text : text.substring(0, dot)).toLowerCase(Locale.ROOT);
         if (dot >= 0) {
             GroupResource gr = Resources.normalize(GroupResource.of(text.substring(dot + 1), resource));
-            if (Resources.carriesImages(gr)) {
+            if (Resources.carriesImages(gr) || Resources.IMPORTING.contains(gr)) {
                 return gr;
             }
         } else {
             List<GroupResource> candidates = new ArrayList<>();
-            for (GroupResource gr : Resources.IMAGE_BEARING) {
+            List<GroupResource> all = new ArrayList<>(Resources.IMAGE_BEARING);
+            all.addAll(Resources.IMPORTING);
+            for (GroupResource gr : all) {
                 if (gr.resource().equals(resource)) {
                     candidates.add(gr);
                 }
@@ -97,6 +99,15 @@ public final class AdmissionRequests {
             case "cronjobs":
                 spec = object.putObject("spec").putObject("jobTemplate").putObject("spec").putObject("template").putObject("spec");
                 break;
+            case "imagestreams":
+                ObjectNode tag = object.putObject("spec").putArray("tags").addObject();
+                tag.put("name", "latest");
+                tag.putObject("from").put("kind", "DockerImage").put("name", image);
+                return object;
+            case "imagestreamimports":
+                object.putObject("spec").put("import", true).putArray("images").addObject()
+                        .putObject("from").put("kind", "DockerImage").put("name", image);
+                return object;
             case "builds":
             case "buildconfigs":
                 ObjectNode from = object.putObject("spec").putObject("strategy").put("type", "Docker").putObject("dockerStrategy")
@@ -114,7 +125,7 @@ public final class AdmissionRequests {
     private static String kindOf(GroupResource gr) {
         String singular = gr.resource().substring(0, gr.resource().length() - 1);
         for (String kind : List.of("Pod", "PodTemplate", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
-                "Job", "CronJob", "DeploymentConfig", "Build", "BuildConfig")) {
+                "Job", "CronJob", "DeploymentConfig", "Build", "BuildConfig", "ImageStream", "ImageStreamImport")) {
             if (kind.toLowerCase(Locale.ROOT).equals(singular)) {
                 return kind;
             }

@@ -35,6 +35,11 @@ public final class ExplainReport {
                 sb.append("  not checked: ").append(whySkipped(policy, resource, namespace)).append('\n');
             } else if (decision.message() != null) {
                 sb.append("  ").append(decision.message()).append('\n');
+            } else if (org.imagepolicy.webhook.policy.Resources.IMPORTING.contains(resource)) {
+                // The import policy needs no lookup and no rule steps: the registry the name points to decides.
+                sb.append("  the import policy allows it: images may be imported from ").append(policy.allowedRegistriesForImport().stream()
+                        .map(org.imagepolicy.webhook.image.ImportPattern::display).distinct().collect(java.util.stream.Collectors.joining(", ")))
+                        .append(" and the integrated registry (allowedRegistriesForImport)").append('\n');
             }
             return sb.toString();
         }
@@ -173,6 +178,9 @@ public final class ExplainReport {
     private static String whySkipped(ImagePolicy policy, GroupResource resource, String namespace) {
         if (policy.exemptNamespaces().contains(namespace)) {
             return "namespace " + namespace + " is in exemptNamespaces";
+        }
+        if (org.imagepolicy.webhook.policy.Resources.IMPORTING.contains(resource)) {
+            return "the policy has no allowedRegistriesForImport, so imports from every registry are allowed, as in OpenShift";
         }
         List<String> reasons = new ArrayList<>();
         boolean covered = policy.executionRules().stream().anyMatch(r -> r.onResources().contains(resource))

@@ -86,7 +86,7 @@ final class ExplainCommand implements Callable<Integer> {
         ImageFacts facts = ImageFacts.OFFLINE;
         if (!offline && !prepared.registryLookups().isEmpty()) {
             try {
-                Map<ImageReference, Resolution> found = RegistryLookups.resolve(registry.settings(), lookupTimeout, prepared.registryLookups());
+                Map<ImageReference, Resolution> found = RegistryLookups.resolve(registry.settings(loaded), lookupTimeout, prepared.registryLookups());
                 Resolution missing = new Resolution.Failed("no lookup was made for this image");
                 facts = (field, reference) -> found.getOrDefault(reference, missing);
             } catch (CredentialsException | IllegalArgumentException | IOException e) {

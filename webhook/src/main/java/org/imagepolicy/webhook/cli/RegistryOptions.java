@@ -53,6 +53,11 @@ final class RegistryOptions {
                 registryAuth.isEmpty() ? CredentialSource.anonymous() : DockerConfigFiles.load(registryAuth));
     }
 
+    /** The settings, with the insecure registries the policy's registries.conf or cluster image configuration names. */
+    RegistrySettings settings(org.imagepolicy.webhook.policy.ImagePolicy policy) throws CredentialsException {
+        return settings().withInsecure(policy.insecureRegistries());
+    }
+
     /** Registry names by identity ({@link org.imagepolicy.webhook.image.RegistryName}), as lookups name them. */
     private static Set<String> keys(String flag, List<String> hosts) {
         Set<String> keys = new HashSet<>();

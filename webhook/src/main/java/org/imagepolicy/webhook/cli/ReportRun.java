@@ -88,7 +88,7 @@ final class ReportRun {
             CacheFile.Loaded loaded = null;
             if (!options.offline) {
                 vertx = Vertx.vertx();
-                registries = RegistryResolver.create(vertx, options.registry.settings(), new RegistryMetrics(), options.lookupTimeout);
+                registries = RegistryResolver.create(vertx, options.registry.settings(engine.policy()), new RegistryMetrics(), options.lookupTimeout);
                 lookups = new ResolverLookups(registries, options.lookupTimeout);
                 if (cache != null) {
                     loaded = cache.load(Instant.now());

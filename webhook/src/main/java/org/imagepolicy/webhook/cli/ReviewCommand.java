@@ -89,7 +89,7 @@ final class ReviewCommand implements Callable<Integer> {
         PreparedRequest prepared = engine.prepare(in, java.util.Set.of(), mutate);
         ImageFacts facts;
         try {
-            facts = offline ? ImageFacts.OFFLINE : lookUp(prepared.registryLookups());
+            facts = offline ? ImageFacts.OFFLINE : lookUp(engine.policy(), prepared.registryLookups());
         } catch (IllegalArgumentException | CredentialsException | IOException e) {
             err.println(e.getMessage());
             err.flush();
@@ -104,11 +104,11 @@ final class ReviewCommand implements Callable<Integer> {
     }
 
     /** The same resolver serve uses, for one request. */
-    private ImageFacts lookUp(List<ImageLookup> lookups) throws CredentialsException, IOException {
+    private ImageFacts lookUp(org.imagepolicy.webhook.policy.ImagePolicy policy, List<ImageLookup> lookups) throws CredentialsException, IOException {
         if (lookups.isEmpty()) {
             return ImageFacts.OFFLINE;
         }
-        Map<ImageReference, Resolution> byReference = RegistryLookups.resolve(registry.settings(), lookupTimeout, lookups);
+        Map<ImageReference, Resolution> byReference = RegistryLookups.resolve(registry.settings(policy), lookupTimeout, lookups);
         Resolution missing = new Resolution.Failed("no lookup was made for this image");
         return (field, reference) -> byReference.getOrDefault(reference, missing);
     }

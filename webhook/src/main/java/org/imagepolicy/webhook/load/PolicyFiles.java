@@ -13,8 +13,8 @@ import org.imagepolicy.webhook.policy.PolicyParser;
 import org.imagepolicy.webhook.policy.PolicyProblem;
 
 /**
- * Reads policy files from disk: a file, or a directory meaning every {@code *.yaml}, {@code *.yml} and
- * {@code *.json} in it, in name order. Hidden entries are skipped, which also skips the {@code ..data}
+ * Reads policy files from disk: a file, or a directory meaning every {@code *.yaml}, {@code *.yml},
+ * {@code *.json}, {@code *.conf} and {@code *.toml} (registries.conf) in it, in name order. Hidden entries are skipped, which also skips the {@code ..data}
  * links Kubernetes uses when it mounts a ConfigMap, and so are JSON Schemas ({@code *.schema.json}), so the
  * editor schema can live beside the policies it describes.
  */
@@ -61,7 +61,7 @@ public final class PolicyFiles {
                     .toList();
         }
         if (files.isEmpty()) {
-            throw new IOException("the directory has no *.yaml, *.yml or *.json files");
+            throw new IOException("the directory has no *.yaml, *.yml, *.json, *.conf or *.toml files");
         }
         return files;
     }
@@ -71,7 +71,9 @@ public final class PolicyFiles {
         if (lower.endsWith(".schema.json")) {
             return false;
         }
-        return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
+        // registries.conf (TOML, or the 3.x docker daemon's YAML) sits beside the policies it is read with.
+        return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json") || lower.endsWith(".conf")
+                || lower.endsWith(".toml");
     }
 
     private static String describe(IOException e) {

@@ -11,6 +11,10 @@ import org.imagepolicy.webhook.image.HostPattern;
  * @param defaultRegistry registry assumed for unqualified images, or {@code null} to leave them unqualified
  * @param unqualifiedSearchRegistries registry keys a node may pull an unqualified image from, in order (CRI-O's
  *        {@code unqualified-search-registries}); empty when not set
+ * @param allowedRegistriesForImport the registries ImageStreams and ImageStreamImports may import from (OpenShift's
+ *        {@code imagePolicyConfig.allowedRegistriesForImport}); empty allows every registry, as upstream
+ * @param insecureRegistries registry keys a cluster image configuration or registries.conf marks insecure, which
+ *        lookups may reach over plain HTTP or unverified TLS
  */
 public record ImagePolicy(
         ResolutionType resolveImages,
@@ -20,9 +24,13 @@ public record ImagePolicy(
         String defaultRegistry,
         Set<String> exemptNamespaces,
         boolean skipControllerOwned,
-        List<String> unqualifiedSearchRegistries) {
+        List<String> unqualifiedSearchRegistries,
+        List<org.imagepolicy.webhook.image.ImportPattern> allowedRegistriesForImport,
+        List<String> insecureRegistries) {
 
     public ImagePolicy {
+        allowedRegistriesForImport = List.copyOf(allowedRegistriesForImport);
+        insecureRegistries = List.copyOf(insecureRegistries);
         unqualifiedSearchRegistries = List.copyOf(unqualifiedSearchRegistries);
         resolutionRules = List.copyOf(resolutionRules);
         executionRules = List.copyOf(executionRules);
@@ -40,7 +48,7 @@ public record ImagePolicy(
         Set<String> exempt = new java.util.HashSet<>(exemptNamespaces);
         exempt.addAll(moreExempt);
         return new ImagePolicy(resolveImages, resolutionRules, executionRules, integrated, defaultRegistry, exempt,
-                skipControllerOwned, unqualifiedSearchRegistries);
+                skipControllerOwned, unqualifiedSearchRegistries, allowedRegistriesForImport, insecureRegistries);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.imagepolicy.webhook.image.HostPattern;
+import org.imagepolicy.webhook.image.ImportPattern;
 import org.imagepolicy.webhook.policy.PolicyFragment.Setting;
 
 /**
@@ -53,12 +54,16 @@ final class PolicyAssembler {
         List<Setting<ExecutionRule>> rules = new ArrayList<>();
         List<HostPattern> integrated = new ArrayList<>();
         Set<String> exempt = new LinkedHashSet<>();
+        List<ImportPattern> imports = new ArrayList<>();
+        Set<String> insecure = new LinkedHashSet<>();
         boolean anyResolutionRules = false;
         List<Setting<ResolutionRule>> givenResolutionRules = new ArrayList<>();
         for (PolicyFragment f : fragments) {
             rules.addAll(f.executionRules());
             integrated.addAll(f.integratedRegistryHostnames());
             exempt.addAll(f.exemptNamespaces());
+            f.allowedRegistriesForImport().forEach(i -> imports.add(i.value()));
+            insecure.addAll(f.insecureRegistries());
             if (f.resolutionRules() != null) {
                 anyResolutionRules = true;
                 givenResolutionRules.addAll(f.resolutionRules());
@@ -86,7 +91,7 @@ final class PolicyAssembler {
         return new ImagePolicy(global, resolutionRules, executionRules, integrated,
                 defaultRegistry == null ? null : defaultRegistry.value(), exempt,
                 skipControllerOwned != null && skipControllerOwned.value(),
-                searchRegistries == null ? List.of() : searchRegistries.value());
+                searchRegistries == null ? List.of() : searchRegistries.value(), imports, List.copyOf(insecure));
     }
 
     /**

@@ -30,7 +30,7 @@ public final class PolicyDocument {
     private final JsonNode root;
     private final Map<String, Integer> lines;
 
-    private PolicyDocument(String source, JsonNode root, Map<String, Integer> lines) {
+    PolicyDocument(String source, JsonNode root, Map<String, Integer> lines) {
         this.source = source;
         this.root = root;
         this.lines = lines;
@@ -64,6 +64,9 @@ public final class PolicyDocument {
      * OpenShift JSON files are indented with tabs, which YAML refuses.
      */
     public static PolicyDocument parse(String source, String text) throws PolicyException {
+        if (TomlDocument.isToml(source, text)) {
+            return TomlDocument.parse(source, text);
+        }
         if (!looksLikeJson(text)) {
             return parse(source, text, false);
         }
@@ -125,6 +128,10 @@ public final class PolicyDocument {
     }
 
     private static PolicyException syntaxError(String source, IOException e, boolean json) {
+        return syntaxError(source, e, json ? "invalid JSON: " : "invalid YAML: ");
+    }
+
+    static PolicyException syntaxError(String source, IOException e, String prefix) {
         int line = 1;
         String message = e.getMessage();
         if (e instanceof JsonProcessingException) {
@@ -135,7 +142,11 @@ public final class PolicyDocument {
             message = jpe.getOriginalMessage();
         }
         String first = message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+        if (first.contains("Unrecognized character escape '*'")) {
+            // OpenShift's documentation shows "\*.docker.io": a Markdown escape copied with the text, not JSON.
+            first += "; \\* is the documentation's Markdown escape of *, not part of the value: write *.docker.io, not \\*.docker.io";
+        }
         return new PolicyException(List.of(new PolicyProblem(source, line, "",
-                (json ? "invalid JSON: " : "invalid YAML: ") + first, PolicyProblem.Severity.ERROR)));
+                prefix + first, PolicyProblem.Severity.ERROR)));
     }
 }

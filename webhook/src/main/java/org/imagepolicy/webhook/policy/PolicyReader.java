@@ -20,7 +20,8 @@ final class PolicyReader {
     private static final Set<String> API_VERSIONS = Set.of("v1", "image.openshift.io/v1");
 
     private static final List<String> CONFIG_FIELDS = List.of("kind", "apiVersion", "resolveImages", "resolutionRules",
-            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "unqualifiedSearchRegistries", "exemptNamespaces", "skipControllerOwned");
+            "executionRules", "integratedRegistryHostnames", "defaultRegistry", "unqualifiedSearchRegistries", "exemptNamespaces", "skipControllerOwned",
+            "allowedRegistriesForImport", "insecureRegistries");
     private static final List<String> RULE_FIELDS = List.of("name", "reject", "onResources", "ignoreNamespaceOverride",
             "invertMatch", "matchIntegratedRegistry", "matchRegistries", "matchRepositories", "skipOnResolutionFailure",
             "matchDockerImageLabels", "matchImageLabels", "matchImageAnnotations", "enforcement");
@@ -37,11 +38,39 @@ final class PolicyReader {
     }
 
     PolicyFragment read(PolicyDocument document) {
-        Located config = findConfig(Located.root(document));
+        Located root = Located.root(document);
+        RegistrySourceReader sources = new RegistrySourceReader(this, problems);
+        if (RegistrySourceReader.handles(root)) {
+            return sources.read(root);
+        }
+        // A 3.x master-config.yaml, or the installer's openshift_master_image_policy_config JSON, may carry the
+        // import policy (imagePolicyConfig) with or without an ImagePolicy plug-in configuration.
+        Located imagePolicyConfig = root.node.isObject() ? root.field("imagePolicyConfig") : null;
+        if (imagePolicyConfig != null && !imagePolicyConfig.absent()) {
+            PolicyFragment imports = sources.imagePolicyConfig(imagePolicyConfig);
+            if (!hasImagePolicyPlugin(root)) {
+                return imports;
+            }
+            Located config = findConfig(root);
+            PolicyFragment fragment = config == null ? null : readConfig(config);
+            return fragment == null || imports == null ? (fragment == null ? imports : fragment) : fragment.with(imports);
+        }
+        Located config = findConfig(root);
         if (config == null) {
             return null;
         }
         return readConfig(config);
+    }
+
+    private static boolean hasImagePolicyPlugin(Located root) {
+        for (JsonNode admission : List.of(root.node.path("admissionConfig"), root.node.path("kubernetesMasterConfig").path("admissionConfig"))) {
+            for (String plugin : PLUGIN_NAMES) {
+                if (admission.path("pluginConfig").has(plugin)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Located findConfig(Located root) {
@@ -188,8 +217,12 @@ final class PolicyReader {
         }
         Located skipAt = config.field("skipControllerOwned");
         Setting<Boolean> skip = skipAt.absent() ? null : Setting.at(bool(skipAt), skipAt);
+        // This project's additions, so that what check-policy --explain prints for any source reads back as one file.
+        RegistrySourceReader sources = new RegistrySourceReader(this, problems);
+        List<Setting<org.imagepolicy.webhook.image.ImportPattern>> imports = sources.imports(config.field("allowedRegistriesForImport"));
+        List<String> insecure = sources.registryKeys(config.field("insecureRegistries"));
         return new PolicyFragment(config.source(), resolveImages, resolutionRules, executionRules, integrated,
-                defaultRegistry, searchRegistries, exempt, skip);
+                defaultRegistry, searchRegistries, exempt, skip, imports, insecure);
     }
 
     private ResolutionRule readResolutionRule(Located rule) {
@@ -380,7 +413,7 @@ final class PolicyReader {
         }
     }
 
-    private void checkFields(Located object, List<String> known) {
+    void checkFields(Located object, List<String> known) {
         for (String name : object.fieldNames()) {
             if (!known.contains(name)) {
                 String hint = known.stream().filter(k -> k.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT)))
@@ -390,7 +423,7 @@ final class PolicyReader {
         }
     }
 
-    private boolean object(Located at, String expected) {
+    boolean object(Located at, String expected) {
         if (!at.node.isObject()) {
             problems.error(at, "expected " + expected + ", found " + describe(at.node));
             return false;
@@ -398,7 +431,7 @@ final class PolicyReader {
         return true;
     }
 
-    private List<Located> list(Located at, String expected) {
+    List<Located> list(Located at, String expected) {
         if (at.absent()) {
             return List.of();
         }
@@ -409,7 +442,7 @@ final class PolicyReader {
         return at.elements();
     }
 
-    private String text(Located at) {
+    String text(Located at) {
         if (at.absent()) {
             return null;
         }
@@ -426,7 +459,7 @@ final class PolicyReader {
     }
 
     /** Booleans as Go's YAML read them, including the YAML 1.1 spellings 3.x configs may carry. */
-    private boolean bool(Located at) {
+    boolean bool(Located at) {
         if (at.absent()) {
             return false;
         }

@@ -13,7 +13,13 @@ public final class Resources {
     public static final GroupResource BUILD_CONFIGS = GroupResource.of("build.openshift.io", "buildconfigs");
     public static final GroupResource JOBS = GroupResource.of("batch", "jobs");
 
-    /** Every resource the engine can read images from. */
+    public static final GroupResource IMAGE_STREAMS = GroupResource.of("image.openshift.io", "imagestreams");
+    public static final GroupResource IMAGE_STREAM_IMPORTS = GroupResource.of("image.openshift.io", "imagestreamimports");
+
+    /** What the import policy ({@code allowedRegistriesForImport}) judges; execution rules never name these. */
+    public static final Set<GroupResource> IMPORTING = Set.of(IMAGE_STREAMS, IMAGE_STREAM_IMPORTS);
+
+    /** Every resource the engine can read images from for execution rules. */
     public static final Set<GroupResource> IMAGE_BEARING = Set.of(
             PODS,
             GroupResource.of("", "podtemplates"),

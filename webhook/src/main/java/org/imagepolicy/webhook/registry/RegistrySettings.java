@@ -33,6 +33,17 @@ public record RegistrySettings(
         allowedAddresses = Set.copyOf(allowedAddresses);
     }
 
+    /** These settings with more insecure registries: those a policy source (registries.conf, the cluster image configuration) names. */
+    public RegistrySettings withInsecure(java.util.Collection<String> more) {
+        if (insecureRegistries.containsAll(more)) {
+            return this;
+        }
+        Set<String> all = new java.util.HashSet<>(insecureRegistries);
+        all.addAll(more);
+        return new RegistrySettings(all, certificatesDirectory, allowedAddresses, platform, tagTtl, negativeTtl, maxStale,
+                maxConcurrentPerRegistry, credentials);
+    }
+
     boolean insecure(String registryKey) {
         return insecureRegistries.contains(registryKey);
     }

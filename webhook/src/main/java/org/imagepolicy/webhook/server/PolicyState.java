@@ -99,6 +99,12 @@ public final class PolicyState {
         integrated.addAll(found);
         ImagePolicy policy = parsed.policy().withServerSettings(integrated, settings.exemptNamespaces());
         lastDiscovered = found;
+        ImagePolicyEngine current = engine.get();
+        if (current != null && !current.policy().insecureRegistries().equals(policy.insecureRegistries())) {
+            // The registry client is built once with its trust settings; rules and import policy reload, this does not.
+            LOG.warning(() -> "the policy's insecure registries changed to " + policy.insecureRegistries()
+                    + "; lookups keep using " + current.policy().insecureRegistries() + " until the webhook restarts");
+        }
         engine.set(new ImagePolicyEngine(policy));
         lastSeen = sources;
         metrics.policyReload(true, policy.executionRules().size());

@@ -96,7 +96,8 @@ public final class WebhookServer implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
         ImageResolver registries = settings.offline() ? ImageResolver.OFFLINE
-                : RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
+                : RegistryResolver.create(vertx, settings.registry().withInsecure(policy.engine().policy().insecureRegistries()),
+                        metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
         org.imagepolicy.webhook.registry.ImageApiIndex imageApi = layer.imageApi(metrics.registries());
         ImageResolver resolver = imageApi == null ? registries : new org.imagepolicy.webhook.registry.ImageApiResolver(vertx, registries, imageApi);
         decisionLog = new DecisionLog(metrics);

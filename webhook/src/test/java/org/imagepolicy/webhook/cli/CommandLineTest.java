@@ -67,7 +67,7 @@ class CommandLineTest {
         assertThat(missing.err()).contains("nope.yaml:1: cannot read: no such file or directory");
         Run empty = run("check-policy", dir.toString());
         assertThat(empty.exit()).isEqualTo(2);
-        assertThat(empty.err()).contains("the directory has no *.yaml, *.yml or *.json files");
+        assertThat(empty.err()).contains("the directory has no *.yaml, *.yml, *.json, *.conf or *.toml files");
     }
 
     @Test

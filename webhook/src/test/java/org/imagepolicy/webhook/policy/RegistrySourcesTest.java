@@ -1,0 +1,222 @@
+package org.imagepolicy.webhook.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.imagepolicy.webhook.testing.Golden;
+import org.imagepolicy.webhook.testing.Project;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The registry settings clusters keep outside an ImagePolicyConfig, read verbatim from
+ * {@code policy-sources/}: each must amount to the ImagePolicyConfig in {@code policy-sources/equivalent/}
+ * (what {@code check-policy --explain} prints; {@code -Dgolden.update=true} rewrites them), and that
+ * equivalent must read back as the very same policy.
+ */
+class RegistrySourcesTest {
+    static final Path DIR = Project.root().resolve("webhook/src/test/resources/policy-sources");
+
+    static List<Path> sources() throws IOException {
+        try (Stream<Path> s = Files.list(DIR)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().contains("formatting-artefacts"))
+                    .sorted().toList();
+        }
+    }
+
+    static PolicyParser.Parsed parse(Path file) throws IOException {
+        try {
+            return new PolicyParser(false).parse(file.getFileName().toString(), Files.readString(file));
+        } catch (PolicyException e) {
+            return fail(file + " should load:\n" + e.getMessage());
+        }
+    }
+
+    private static List<String> errors(String name, String text) {
+        try {
+            new PolicyParser(false).parse(name, text);
+        } catch (PolicyException e) {
+            return e.problems().stream().filter(PolicyProblem::isError).map(PolicyProblem::format).toList();
+        }
+        return fail(name + " should be rejected");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void eachSourceAmountsToItsGoldenImagePolicyConfig(Path file) throws Exception {
+        PolicyParser.Parsed parsed = parse(file);
+        String name = file.getFileName().toString().replaceAll("\\.(yaml|json|conf|toml)$", "");
+        Path golden = DIR.resolve("equivalent/" + name + ".yaml");
+        Golden.assertTextMatches(golden, PolicyWriter.yaml(parsed.policy()));
+        ImagePolicy reread = new PolicyParser(false).parse(golden.toString(), Files.readString(golden)).policy();
+        assertThat(reread).as("the equivalent reads back as the same policy").isEqualTo(parsed.policy());
+    }
+
+    @Test
+    void aDirectoryMergesTheClusterImageConfigurationWithImagePolicyConfigFiles() throws Exception {
+        String image = Files.readString(DIR.resolve("image-config-blocked-registries-wildcard-and-repository.yaml"));
+        String policy = Files.readString(Project.root().resolve("policies/openshift-default.yaml"));
+        ImagePolicy merged = new PolicyParser(false).parse(List.of(new PolicyParser.Source("image.yaml", image),
+                new PolicyParser.Source("openshift-default.yaml", policy))).policy();
+        assertThat(merged.executionRules()).extracting(ExecutionRule::name)
+                .contains("registry-sources-blocked", "registry-sources-blocked-repositories", "execution-denied");
+        assertThat(merged.integratedRegistryHostnames()).extracting(h -> h.text())
+                .contains("image-registry.openshift-image-registry.svc:5000");
+    }
+
+    @Test
+    void theClusterImageConfigurationTurnsIntoRulesForPodsWorkloadsAndBuilds() throws Exception {
+        ImagePolicy p = parse(DIR.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml")).policy();
+        ExecutionRule hosts = p.executionRules().get(0);
+        assertThat(hosts.reject()).isFalse();
+        assertThat(hosts.onResources()).contains(Resources.PODS, Resources.BUILDS, GroupResource.of("apps", "deployments"),
+                GroupResource.of("apps.openshift.io", "deploymentconfigs"));
+        assertThat(p.insecureRegistries()).containsExactly("insecure.com", "registry.lab.example.net:5000");
+        assertThat(p.unqualifiedSearchRegistries()).containsExactly("registry.redhat.io", "quay.io");
+        assertThat(p.allowedRegistriesForImport()).extracting(i -> i.display())
+                .containsExactly("quay.io:443", "registry.redhat.io:443", "*.example.com:443", "registry.lab.example.net:5000");
+    }
+
+    @Test
+    void aTagInARegistrySourceIsWidenedToItsRepositoryWithAWarning() throws Exception {
+        PolicyParser.Parsed parsed = parse(DIR.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml"));
+        assertThat(parsed.warnings()).extracting(PolicyProblem::format).anySatisfy(w -> assertThat(w)
+                .startsWith("image-config-allowed-registries-insecure-search-and-imports.yaml:74: warning:")
+                .contains("reg1.io/myrepo/myapp:latest\" names one tag").contains("allows every tag and digest of reg1.io/myrepo/myapp"));
+    }
+
+    @Test
+    void theDocumentedInstallerVariableSaysItsBackslashIsMarkdown() throws Exception {
+        Path file = DIR.resolve("installer-image-policy-config-as-documented-with-formatting-artefacts.json");
+        List<String> errors = errors(file.getFileName().toString(), Files.readString(file));
+        assertThat(errors).singleElement().asString().startsWith(file.getFileName() + ":1: invalid JSON:")
+                .contains("Markdown escape of *");
+    }
+
+    @Test
+    void theDocumentedDomainNamesSayTheyAreFormattingArtefacts() {
+        String text = """
+                imagePolicyConfig:
+                  allowedRegistriesForImport:
+                  - domainName: docker.io
+                  - domainName: \\*.docker.io
+                  - domainName: '*.redhat.com'
+                  - domainName: '*my.registry.example.com*'
+                """;
+        List<String> errors = errors("master-config.yaml", text);
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).startsWith("master-config.yaml:4: imagePolicyConfig.allowedRegistriesForImport[1].domainName:")
+                .contains("Markdown escape").contains("write *.docker.io");
+        assertThat(errors.get(1)).startsWith("master-config.yaml:6: imagePolicyConfig.allowedRegistriesForImport[3].domainName:")
+                .contains("bold formatting, not wildcards").contains("write my.registry.example.com");
+    }
+
+    @Test
+    void importEntriesRefuseGlobsUpstreamWouldTakeAndPaths() {
+        String text = """
+                imagePolicyConfig:
+                  allowedRegistriesForImport:
+                  - domainName: 'registry?.example.com'
+                  - domainName: quay.io/org
+                  - domainName: '*'
+                  - {domainName: quay.io, insecur: true}
+                """;
+        String all = String.join("\n", errors("m.yaml", text));
+        assertThat(all).contains("m.yaml:3: imagePolicyConfig.allowedRegistriesForImport[0].domainName: domainName \"registry?.example.com\": '?' wildcards")
+                .contains("m.yaml:4: imagePolicyConfig.allowedRegistriesForImport[1].domainName: domainName \"quay.io/org\" has a path")
+                .contains("m.yaml:5: imagePolicyConfig.allowedRegistriesForImport[2].domainName:")
+                .contains("m.yaml:6: imagePolicyConfig.allowedRegistriesForImport[3].insecur: unknown field \"insecur\"; did you mean insecure?");
+    }
+
+    @Test
+    void malformedTomlNamesFileAndLine() {
+        String text = """
+                unqualified-search-registries = ["docker.io"]
+
+                [[registry]]
+                location = "quay.io
+                blocked = true
+                """;
+        assertThat(errors("registries.conf", text)).singleElement().asString().startsWith("registries.conf:4: invalid TOML:");
+    }
+
+    @Test
+    void unknownTomlKeysAreErrorsWithTheirLine() {
+        String text = """
+                [[registry]]
+                location = "quay.io"
+                insecure = true
+
+                [[registry]]
+                location = "registry.untrusted.example.com"
+                block = true
+                """;
+        assertThat(errors("registries.conf", text)).singleElement().asString()
+                .startsWith("registries.conf:7: registry[1].block: unknown field \"block\"");
+    }
+
+    @Test
+    void unknownFieldsOfTheClusterImageConfigurationAreErrorsWithTheirLine() {
+        String text = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: cluster
+                spec:
+                  registrySources:
+                    blockedRegistries: [untrusted.com]
+                    alowedRegistries: [quay.io]
+                """;
+        assertThat(errors("image.yaml", text)).singleElement().asString()
+                .startsWith("image.yaml:8: spec.registrySources.alowedRegistries: unknown field \"alowedRegistries\"; did you mean allowedRegistries?");
+    }
+
+    @Test
+    void bothAllowedAndBlockedRegistriesAreRefusedAsTheClusterDoes() {
+        String text = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: cluster
+                spec:
+                  registrySources:
+                    allowedRegistries: [quay.io]
+                    blockedRegistries: [untrusted.com]
+                """;
+        assertThat(errors("image.yaml", text)).singleElement().asString()
+                .startsWith("image.yaml:8: spec.registrySources.blockedRegistries: set either allowedRegistries (line 7) or blockedRegistries");
+    }
+
+    @Test
+    void anImageConfigurationNotNamedClusterIsRefused() {
+        String text = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: mine
+                spec: {}
+                """;
+        assertThat(errors("image.yaml", text)).singleElement().asString()
+                .startsWith("image.yaml:4: metadata.name: the cluster only reads the image configuration named cluster");
+    }
+
+    @Test
+    void mixingV1AndV2RegistriesConfIsRefused() {
+        String text = """
+                [registries.block]
+                registries = ['quay.io']
+
+                [[registry]]
+                location = "docker.io"
+                """;
+        assertThat(errors("registries.conf", text).stream().collect(Collectors.joining("\n")))
+                .contains("registries.conf:4: registry[0]: this file mixes the v1 [registries.*] tables with [[registry]] tables");
+    }
+}
