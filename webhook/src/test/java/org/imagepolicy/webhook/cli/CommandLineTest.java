@@ -121,7 +121,10 @@ class CommandLineTest {
         String[] base = {"serve", "--policy", policy.toString(), "--port", "0", "--health-port", "0", "--cert-dir", dir.resolve("certs").toString()};
         Run stray = run(concat(base, "--cluster-namespace", "team-a"));
         assertThat(stray.exit()).isEqualTo(2);
-        assertThat(stray.err()).contains("--kubeconfig, --context, --global-pull-secret and --cluster-namespace need --cluster");
+        assertThat(stray.err()).contains("--kubeconfig, --context, --global-pull-secret, --cluster-namespace and --image-api need --cluster");
+        Run strayImageApi = run(concat(base, "--image-api"));
+        assertThat(strayImageApi.exit()).isEqualTo(2);
+        assertThat(strayImageApi.err()).contains("need --cluster");
         Run badNamespace = run(concat(base, "--cluster", "--cluster-namespace", "Team_A"));
         assertThat(badNamespace.exit()).isEqualTo(2);
         assertThat(badNamespace.err()).contains("--cluster-namespace Team_A: not a namespace name");
