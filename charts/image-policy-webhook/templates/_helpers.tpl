@@ -93,6 +93,9 @@ share of the heap (--cache-max-heap-percent), no values lead to the kernel's OOM
 - -XX:ReservedCodeCacheSize=64m
 - -XX:+ExitOnOutOfMemoryError
 - -XX:-UsePerfData
+{{- if .Values.jvm.classDataSharing }}
+- -XX:SharedArchiveFile=/app/image-policy-webhook.jsa
+{{- end }}
 {{- range .Values.jvm.extraOptions }}
 - {{ . | quote }}
 {{- end }}

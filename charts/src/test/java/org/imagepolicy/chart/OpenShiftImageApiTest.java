@@ -74,4 +74,22 @@ class OpenShiftImageApiTest {
         assertThat(r.find(ClusterRole.class, RenderedChart.FULLNAME + "-image-api")).isEmpty();
         assertThat(r.find(ClusterRoleBinding.class, RenderedChart.FULLNAME + "-image-api")).isEmpty();
     }
+
+    @Test
+    void theImageApiIsReadWhenTheClusterIsToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path both = dir.resolve("openshift-cluster.yaml");
+        java.nio.file.Files.writeString(both, "openshift:\n  enabled: true\ncluster:\n  enabled: true\n");
+        assertThat(Workload.webhook(RenderedChart.render(both)).getArgs()).contains("--cluster", "--image-api");
+        assertThat(Workload.webhook(RenderedChart.variant("openshift")).getArgs())
+                .as("without cluster.enabled the webhook has no token to read the image API with").doesNotContain("--image-api");
+        assertThat(Workload.webhook(RenderedChart.variant("cluster")).getArgs()).as("not on plain Kubernetes").doesNotContain("--image-api");
+    }
+
+    @Test
+    void theJvmMapsTheImagesClassDataArchiveUnlessToldNot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(Workload.webhook(RenderedChart.variant("defaults")).getCommand()).contains("-XX:SharedArchiveFile=/app/image-policy-webhook.jsa");
+        java.nio.file.Path off = dir.resolve("no-cds.yaml");
+        java.nio.file.Files.writeString(off, "jvm:\n  classDataSharing: false\n");
+        assertThat(Workload.webhook(RenderedChart.render(off)).getCommand()).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+    }
 }
