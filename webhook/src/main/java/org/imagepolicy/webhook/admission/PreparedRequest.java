@@ -51,6 +51,18 @@ public final class PreparedRequest {
         return answered;
     }
 
+    /**
+     * The image references planned, in the request's order, as {@link ImagePolicyEngine#imageFields} lists them;
+     * empty when the request was answered without planning (then ask {@code imageFields}).
+     */
+    public List<ImageField> fields() {
+        List<ImageField> out = new ArrayList<>(references.size());
+        for (PlannedReference p : references) {
+            out.add(p.field());
+        }
+        return out;
+    }
+
     /** The distinct images to look up in registries before {@link ImagePolicyEngine#decide(PreparedRequest, ImageFacts)}. */
     public List<ImageLookup> registryLookups() {
         boolean any = false;

@@ -68,7 +68,7 @@ final class ReferenceJudge {
             List<String> notes, ReferenceTrace.Recorder trace) {
         ImageField field = p.field();
         if (p.parseError() != null) {
-            out.add(new Violation(field, Enforcement.Deny, null, field.display() + " is not a valid image reference: " + p.parseError()));
+            out.add(new Violation(field, Enforcement.Deny, null, Violation.Kind.INVALID_REFERENCE, field.display() + " is not a valid image reference: " + p.parseError()));
             return;
         }
         if (searchedAcrossRegistries(p.reference())) {
@@ -101,7 +101,7 @@ final class ReferenceJudge {
                     if (trace != null) {
                         trace.deniedAsUnresolvable = true;
                     }
-                    out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
+                    out.add(new Violation(field, Enforcement.Deny, null, Violation.Kind.UNRESOLVABLE, field.display() + " could not be resolved, and resolveImages: "
                             + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
                     return;
                 }
@@ -139,7 +139,7 @@ final class ReferenceJudge {
                 if (trace != null) {
                     trace.deniedAsUnresolvable = true;
                 }
-                out.add(new Violation(field, Enforcement.Deny, null, field.display() + " could not be resolved, and resolveImages: "
+                out.add(new Violation(field, Enforcement.Deny, null, Violation.Kind.UNRESOLVABLE, field.display() + " could not be resolved, and resolveImages: "
                         + policy.resolveImages() + " denies images that cannot be resolved: " + resolutionError));
                 return;
             }
@@ -208,14 +208,14 @@ final class ReferenceJudge {
                 trace.rule(rule, matched ? RuleCheck.Status.MATCHED : RuleCheck.Status.NOT_MATCHED, checks);
             }
             if (matched && rule.reject()) {
-                out.add(new Violation(field, rule.enforcement(), rule.name(), display + " matches " + rule.describe()
+                out.add(new Violation(field, rule.enforcement(), rule.name(), Violation.Kind.DENY_RULE, display + " matches " + rule.describe()
                         + resolutionNote(resolutionError) + "; use an image this rule does not match"));
             } else if (matched) {
                 allowMatched = true;
             }
         }
         if (!allowMatched && rr.defaultReject()) {
-            out.add(new Violation(field, rr.allowEnforcement(), null,
+            out.add(new Violation(field, rr.allowEnforcement(), null, Violation.Kind.NO_ALLOW_RULE,
                     noAllowRuleReason(field, display, p.reference(), p.registryKey(), rr, metadata, resolutionError)));
         }
     }

@@ -89,6 +89,7 @@ public final class AuditRun {
                         auditor.problem((InputProblem) item);
                     }
                 }
+                tally.documentsEmpty += file.emptyDocuments();
                 if (file.parsed()) {
                     tally.filesRead++;
                 } else {

@@ -111,13 +111,18 @@ final class Auditor {
 
     /** {@code null} when there is nothing to judge: the object carries no image reference. */
     private Judging prepare(AuditObject object) {
+        Set<String> excluded = context.excludedRules(object.input());
+        PreparedRequest now = engine.prepare(object.input(), excluded);
         List<ImageField> fields;
-        try {
-            fields = ImagePolicyEngine.imageFields(object.input());
-        } catch (MalformedObjectException e) {
-            fields = List.of(); // the engine refuses it as unreadable, and says why
-            return new Judging(object, fields, engine.prepare(object.input(), Set.of()),
-                    previous == null ? null : previous.prepare(object.input(), Set.of()), null);
+        if (now.answered() == null) {
+            fields = now.fields(); // extracted once, by the engine's own plan
+        } else {
+            try {
+                fields = ImagePolicyEngine.imageFields(object.input());
+            } catch (MalformedObjectException e) {
+                // the engine refuses it as unreadable (or skips it), and says why
+                return new Judging(object, List.of(), now, previous == null ? null : previous.prepare(object.input(), excluded), null);
+            }
         }
         if (fields == null && object.input().object().isObject()) {
             tally.objectsUnsupported++; // an AdmissionReview of a resource without images (namespaces, configmaps)
@@ -127,8 +132,6 @@ final class Auditor {
             tally.objectsWithoutImages++; // includes a DELETE's review, which carries no object
             return null;
         }
-        Set<String> excluded = context.excludedRules(object.input());
-        PreparedRequest now = engine.prepare(object.input(), excluded);
         PreparedRequest then = previous == null ? null : previous.prepare(object.input(), excluded);
         boolean looksUp = !now.registryLookups().isEmpty() || then != null && !then.registryLookups().isEmpty();
         return new Judging(object, fields, now, then, looksUp ? context.credentials(object.input()) : null);

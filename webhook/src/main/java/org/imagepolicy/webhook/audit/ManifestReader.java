@@ -28,6 +28,9 @@ final class ManifestReader {
         void document(SourceDocument document);
 
         void problem(InputProblem problem);
+
+        /** A document with nothing in it (a trailing {@code ---}, only comments): counted, nothing to judge. */
+        void empty();
     }
 
     static final int MAX_BYTES = 256 * 1024 * 1024;
@@ -81,7 +84,8 @@ final class ManifestReader {
             for (Node node : yaml.composeAll(new StringReader(text))) {
                 documents++;
                 if (node == null || isEmpty(node)) {
-                    continue; // an empty document (a trailing ---, only comments) holds nothing to judge or report
+                    sink.empty(); // a trailing ---, only comments: nothing to judge, but counted so the summary adds up
+                    continue;
                 }
                 Positions positions = new Positions(file);
                 JsonNode tree = YamlTrees.convert(node, positions);

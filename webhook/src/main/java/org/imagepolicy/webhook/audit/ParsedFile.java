@@ -15,8 +15,9 @@ import org.imagepolicy.webhook.report.Location;
  *
  * @param items  {@link AuditObject}s and {@link InputProblem}s, in input order
  * @param parsed whether the file parsed (wholly or up to a problem after some documents); false when unreadable
+ * @param emptyDocuments YAML documents with nothing in them
  */
-record ParsedFile(InputFiles.Input input, List<Object> items, boolean parsed) {
+record ParsedFile(InputFiles.Input input, List<Object> items, boolean parsed, int emptyDocuments) {
 
     static ParsedFile parse(InputFiles.Input input, InputStream stdin) {
         List<Object> items = new ArrayList<>();
@@ -25,9 +26,10 @@ record ParsedFile(InputFiles.Input input, List<Object> items, boolean parsed) {
             bytes = read(input, stdin);
         } catch (IOException | RuntimeException e) {
             items.add(new InputProblem(Location.of(input.name()), "cannot read: " + e.getMessage()));
-            return new ParsedFile(input, items, false);
+            return new ParsedFile(input, items, false, 0);
         }
         ObjectUnpacker unpacker = new ObjectUnpacker(items::add, items::add);
+        int[] empty = {0};
         boolean parsed = ManifestReader.read(input.name(), bytes, new ManifestReader.Sink() {
             @Override
             public void document(SourceDocument document) {
@@ -38,8 +40,13 @@ record ParsedFile(InputFiles.Input input, List<Object> items, boolean parsed) {
             public void problem(InputProblem problem) {
                 items.add(problem);
             }
+
+            @Override
+            public void empty() {
+                empty[0]++;
+            }
         });
-        return new ParsedFile(input, items, parsed);
+        return new ParsedFile(input, items, parsed, empty[0]);
     }
 
     private static byte[] read(InputFiles.Input input, InputStream stdin) throws IOException {

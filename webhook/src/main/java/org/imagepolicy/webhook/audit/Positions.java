@@ -39,25 +39,58 @@ final class Positions {
         return p == null ? Location.of(file) : new Location(file, (int) (p >>> 32), (int) (long) p);
     }
 
+    /** Where a reference's value is, and the name of the container it belongs to ({@code null} for a Build's {@code from}). */
+    record Found(Location location, String container) {
+    }
+
+    /**
+     * The position of the reference at {@code fieldPath} and its container's name, in one walk of the tree
+     * (this runs for every reference of an audit).
+     */
+    Found find(JsonNode root, String fieldPath) {
+        int image = fieldPath.length() - ".image".length();
+        if (image > 0 && fieldPath.endsWith(".image")) {
+            JsonNode owner = follow(root, fieldPath, image);
+            if (owner != null && owner.isObject()) {
+                JsonNode value = owner.get("image");
+                JsonNode name = owner.get("name");
+                Location found = of(value);
+                return new Found(found.line() > 0 ? found : of(root), name != null && name.isTextual() ? name.textValue() : null);
+            }
+        }
+        return new Found(locate(root, fieldPath), null);
+    }
+
     /**
      * The position of the value at {@code fieldPath} under {@code root}; for an object reference (a Build's
      * {@code from}) its {@code name}. The object's own position when the path cannot be followed.
      */
     Location locate(JsonNode root, String fieldPath) {
+        JsonNode node = follow(root, fieldPath, fieldPath.length());
+        if (node == null) {
+            return of(root);
+        }
+        if (node.isObject() && node.get("name") != null) {
+            node = node.get("name");
+        }
+        Location found = of(node);
+        return found.line() > 0 ? found : of(root);
+    }
+
+    /** The node at {@code fieldPath.substring(0, n)} ({@code a.b[0].c}), or {@code null} when the path leads nowhere. */
+    private static JsonNode follow(JsonNode root, String fieldPath, int n) {
         JsonNode node = root;
         int i = 0;
-        int n = fieldPath.length();
         while (i < n && node != null) {
             char c = fieldPath.charAt(i);
             if (c == '.') {
                 i++;
             } else if (c == '[') {
                 int end = fieldPath.indexOf(']', i);
-                if (end < 0) {
-                    break;
+                if (end < 0 || end >= n) {
+                    return null;
                 }
-                String index = fieldPath.substring(i + 1, end);
-                node = index.chars().allMatch(Character::isDigit) && !index.isEmpty() ? node.get(Integer.parseInt(index)) : node.get(index);
+                node = index(node, fieldPath, i + 1, end);
                 i = end + 1;
             } else {
                 int end = i;
@@ -68,13 +101,18 @@ final class Positions {
                 i = end;
             }
         }
-        if (node == null) {
-            return of(root);
+        return node;
+    }
+
+    private static JsonNode index(JsonNode node, String path, int from, int to) {
+        int value = 0;
+        for (int k = from; k < to; k++) {
+            char d = path.charAt(k);
+            if (d < '0' || d > '9' || k - from > 8) {
+                return node.get(path.substring(from, to));
+            }
+            value = value * 10 + (d - '0');
         }
-        if (node.isObject() && node.get("name") != null) {
-            node = node.get("name");
-        }
-        Location found = of(node);
-        return found.line() > 0 ? found : of(root);
+        return from == to ? node.get("") : node.get(value);
     }
 }

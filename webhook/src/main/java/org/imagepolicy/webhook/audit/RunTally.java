@@ -14,6 +14,8 @@ final class RunTally {
     int objectsJudged;
     int objectsWithoutImages;
     int objectsUnsupported;
+    /** YAML documents with nothing in them: a trailing {@code ---}, a document of comments only. */
+    int documentsEmpty;
     int problems;
     /** Objects the engine could not read at all ({@link ObjectResult#error()}): /validate refuses them. */
     int objectErrors;
@@ -63,7 +65,7 @@ final class RunTally {
     }
 
     Summary summary(int imagesResolved, long elapsedMillis) {
-        return new Summary(filesRead, filesFailed, objectsJudged, objectsWithoutImages, objectsUnsupported, Map.copyOf(references),
+        return new Summary(filesRead, filesFailed, objectsJudged, objectsWithoutImages, objectsUnsupported, documentsEmpty, Map.copyOf(references),
                 imagesResolved, elapsedMillis);
     }
 }

@@ -15,6 +15,8 @@ import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.policy.GroupResource;
 import org.imagepolicy.webhook.policy.ImagePolicy;
+import org.imagepolicy.webhook.report.Outcome;
+import org.imagepolicy.webhook.report.ReferenceOutcomes;
 
 /** Writes the engine's explained decision for one image as steps a person can follow. */
 public final class ExplainReport {
@@ -22,10 +24,11 @@ public final class ExplainReport {
     }
 
     /**
+     * @param judgesImages whether any allow or deny rule applies to the resource ({@link ImagePolicyEngine#judgesImagesOf})
      * @param offline whether lookups were answered "offline" without contacting a registry
      */
     public static String render(ImagePolicy policy, String image, GroupResource resource, String namespace,
-            ImagePolicyEngine.Explanation explained, boolean offline) {
+            ImagePolicyEngine.Explanation explained, boolean judgesImages, boolean offline) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("Image \"").append(image).append("\" in ").append(resource).append(", namespace ").append(namespace).append('\n');
         Decision decision = explained.decision();
@@ -41,6 +44,7 @@ public final class ExplainReport {
                         .map(org.imagepolicy.webhook.image.ImportPattern::display).distinct().collect(java.util.stream.Collectors.joining(", ")))
                         .append(" and the integrated registry (allowedRegistriesForImport)").append('\n');
             }
+            sb.append("  in audit and test reports: ").append(ReferenceOutcomes.of(decision, judgesImages, List.of()).word()).append('\n');
             return sb.toString();
         }
         int step = 1;
@@ -58,6 +62,17 @@ public final class ExplainReport {
             sb.append("   warning: ").append(w).append('\n');
         }
         decision.auditAnnotations().forEach((k, v) -> sb.append("   audit annotation ").append(k).append(": ").append(v).append('\n'));
+        for (ReferenceTrace t : explained.references()) {
+            Outcome o = ReferenceOutcomes.of(decision, judgesImages, t.violations());
+            sb.append("   in audit and test reports: ").append(o.word());
+            if (explained.references().size() > 1) {
+                sb.append(" (").append(t.planned().field().path()).append(')');
+            }
+            if (o == Outcome.SKIP && t.violations().isEmpty()) {
+                sb.append(": no allow or deny rule applies to ").append(resource).append(", so the webhook admits it without judging the image");
+            }
+            sb.append('\n');
+        }
         return sb.toString();
     }
 

@@ -8,6 +8,7 @@ import org.imagepolicy.webhook.admission.ReferenceTrace;
 import org.imagepolicy.webhook.admission.RuleCheck;
 import org.imagepolicy.webhook.admission.Violation;
 import org.imagepolicy.webhook.report.Outcome;
+import org.imagepolicy.webhook.report.ReferenceOutcomes;
 
 /**
  * The result for one reference, in the vocabulary of reports, read off the engine's explained decision.
@@ -18,36 +19,38 @@ import org.imagepolicy.webhook.report.Outcome;
  */
 public record ReferenceVerdict(String field, String image, Outcome outcome, String message, String why) {
 
-    /** One verdict per planned reference; empty when the request was answered without judging references (skipped, invalid). */
-    public static List<ReferenceVerdict> of(ImagePolicyEngine.Explanation explanation) {
+    /**
+     * One verdict per planned reference; empty when the request was answered without judging references (skipped, invalid).
+     * The outcome is {@link ReferenceOutcomes}', the mapping audit reports use.
+     *
+     * @param judgesImages whether any allow or deny rule applies to the request's resource ({@link ImagePolicyEngine#judgesImagesOf})
+     */
+    public static List<ReferenceVerdict> of(ImagePolicyEngine.Explanation explanation, boolean judgesImages) {
         List<ReferenceVerdict> out = new ArrayList<>(explanation.references().size());
         for (ReferenceTrace t : explanation.references()) {
-            Outcome outcome = Outcome.PASS;
             List<String> messages = new ArrayList<>();
             for (Violation v : t.violations()) {
                 switch (v.enforcement()) {
                     case Deny:
-                        outcome = t.deniedAsUnresolvable() ? Outcome.ERROR : Outcome.FAIL;
                         messages.add(v.forbiddenMessage());
                         break;
                     case Warn:
-                        outcome = outcome == Outcome.PASS || outcome == Outcome.AUDIT ? Outcome.WARN : outcome;
                         messages.add(v.field().path() + ": image policy warning: " + v.reason());
                         break;
                     default:
-                        outcome = outcome == Outcome.PASS ? Outcome.AUDIT : outcome;
                         messages.add(v.field().path() + ": " + v.reason());
                         break;
                 }
             }
+            Outcome outcome = ReferenceOutcomes.of(explanation.decision(), judgesImages, t.violations());
             out.add(new ReferenceVerdict(t.planned().field().path(), t.planned().field().name(), outcome, String.join("\n", messages), why(t)));
         }
         return out;
     }
 
-    /** What stands for every reference of a request the engine answered as a whole. */
+    /** What stands for every reference of a request the engine answered as a whole (skipped, or unreadable). */
     public static Outcome wholeRequest(Decision decision) {
-        return decision.outcome() == Decision.Outcome.SKIPPED ? Outcome.SKIP : Outcome.ERROR;
+        return ReferenceOutcomes.of(decision, true, List.of());
     }
 
     private static String why(ReferenceTrace t) {

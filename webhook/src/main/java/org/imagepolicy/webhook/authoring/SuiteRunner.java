@@ -122,7 +122,7 @@ public final class SuiteRunner {
                     + decided.outcome() + "); please report it");
             return new CaseResult(c, failures, List.of());
         }
-        List<ReferenceVerdict> verdicts = ReferenceVerdict.of(explained);
+        List<ReferenceVerdict> verdicts = ReferenceVerdict.of(explained, engine.judgesImagesOf(prepared.input().resource()));
         if (explained.references().isEmpty() && prepared.answered() != null) {
             Outcome whole = ReferenceVerdict.wholeRequest(decided);
             String message = decided.message() == null ? "" : decided.message();

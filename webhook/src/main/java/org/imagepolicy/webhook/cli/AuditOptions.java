@@ -32,7 +32,7 @@ final class AuditOptions {
             description = "Keep registry answers between runs here: tag digests for --tag-ttl, image metadata for good.")
     Path cacheFile;
 
-    @Option(names = "--offline", description = "Never contact registries; every lookup fails with \"offline\".")
+    @Option(names = "--offline", description = "Never contact registries: lookups the --cache-file answers use it, every other fails with \"offline\".")
     boolean offline;
 
     @Option(names = "--strict", description = "Treat unknown policy fields as errors.")

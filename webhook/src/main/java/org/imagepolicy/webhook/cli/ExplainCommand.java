@@ -96,7 +96,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         ImagePolicyEngine.Explanation explained = engine.explain(prepared, facts);
-        out.print(ExplainReport.render(loaded, image, gr, namespace, explained, offline));
+        out.print(ExplainReport.render(loaded, image, gr, namespace, explained, engine.judgesImagesOf(gr), offline));
         out.flush();
         return explained.decision().allowed() ? 0 : 1;
     }

@@ -21,6 +21,7 @@ import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.audit.AuditResult;
 import org.imagepolicy.webhook.audit.AuditRun;
 import org.imagepolicy.webhook.audit.CacheFile;
+import org.imagepolicy.webhook.audit.CacheFileLookups;
 import org.imagepolicy.webhook.audit.Lookups;
 import org.imagepolicy.webhook.audit.RuleCatalog;
 import org.imagepolicy.webhook.audit.Terminal;
@@ -86,6 +87,16 @@ final class ReportRun {
             RegistryResolver registries = null;
             CacheFile cache = options.cacheFile == null ? null : new CacheFile(options.cacheFile);
             CacheFile.Loaded loaded = null;
+            if (options.offline && cache != null) {
+                // Offline, the file's answers are the only facts: used as serve's cache would use them, never refreshed, never rewritten.
+                loaded = cache.load(Instant.now());
+                if (loaded.problem() != null) {
+                    err.println(loaded.problem());
+                    err.flush();
+                } else {
+                    lookups = new CacheFileLookups(loaded.lookups(), options.registry.tagTtl);
+                }
+            }
             if (!options.offline) {
                 vertx = Vertx.vertx();
                 registries = RegistryResolver.create(vertx, options.registry.settings(engine.policy()), new RegistryMetrics(), options.lookupTimeout);

@@ -17,14 +17,12 @@ public final class Causes {
             return null;
         }
         String m = r.message() == null ? "" : r.message();
-        if (m.startsWith("unresolved template parameter")) {
-            return "unresolved template parameters";
+        if (r.outcome() == Outcome.ERROR) {
+            // the two kinds of error: the audit's own template check, or the engine's Violation.Kind.UNRESOLVABLE
+            return m.startsWith("unresolved template parameter") ? "unresolved template parameters" : "lookup failed under resolveImages: Required";
         }
         if (m.contains("is not a valid image reference")) {
             return "not a valid image reference";
-        }
-        if (m.contains("could not be resolved")) {
-            return "lookup failed under resolveImages: Required";
         }
         if (m.contains("no allow rule")) {
             return "no allow rule matched";

@@ -114,6 +114,7 @@ public final class JsonReportWriter implements ReportWriter {
         g.writeNumberField("objectsJudged", s.objectsJudged());
         g.writeNumberField("objectsWithoutImages", s.objectsWithoutImages());
         g.writeNumberField("objectsUnsupported", s.objectsUnsupported());
+        g.writeNumberField("documentsEmpty", s.documentsEmpty());
         g.writeNumberField("problems", problems.size());
         g.writeObjectFieldStart("references");
         for (Outcome o : Outcome.values()) {

@@ -93,8 +93,9 @@ public final class TableReportWriter implements ReportWriter {
         out.println(style.bold(command + " of " + (run == null ? "" : run.policy())
                 + (run != null && run.oldPolicy() != null ? " against " + run.oldPolicy() + " (before)" : "")));
         out.printf(Locale.ROOT, "  files      %d read, %d did not parse%n", s.filesRead(), s.filesFailed());
-        out.printf(Locale.ROOT, "  objects    %d judged, %d without images, %d of kinds not judged%n", s.objectsJudged(),
-                s.objectsWithoutImages(), s.objectsUnsupported());
+        out.printf(Locale.ROOT, "  objects    %d judged, %d without images, %d of kinds not judged%s%n", s.objectsJudged(),
+                s.objectsWithoutImages(), s.objectsUnsupported(), s.documentsEmpty() == 0 ? ""
+                        : "; " + s.documentsEmpty() + " empty document" + (s.documentsEmpty() == 1 ? "" : "s") + " (only --- or comments)");
         StringBuilder refs = new StringBuilder();
         for (Outcome o : Outcome.values()) {
             int n = s.references().getOrDefault(o, 0);

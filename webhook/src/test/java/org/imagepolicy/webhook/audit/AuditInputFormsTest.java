@@ -26,6 +26,28 @@ class AuditInputFormsTest {
     }
 
     @Test
+    void emptyDocumentsAreCountedAndTheSummaryAddsUp(@TempDir Path dir) throws Exception {
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nspec:\n  containers:\n  - {name: c, image: docker.io/library/nginx:1}\n";
+        Files.writeString(dir.resolve("a-trailing-dashes.yaml"), pod.replace("NAME", "a") + "---\n");
+        Files.writeString(dir.resolve("b-trailing-comment.yaml"), pod.replace("NAME", "b") + "--- \n# only a comment\n");
+        Files.writeString(dir.resolve("c-only-comments.yaml"), "# nothing but comments\n");
+        Files.writeString(dir.resolve("d-two-empty.yaml"), "---\n---\n");
+        Files.writeString(dir.resolve("e-empty-file.yaml"), "");
+        Files.writeString(dir.resolve("f-crlf.yaml"), (pod.replace("NAME", "f") + "---\n# c\n").replace("\n", "\r\n"));
+        AuditCli.Run r = run("audit", "--policy", policy(), "--offline", "-o", "json", dir.toString());
+        JsonNode s = r.json().path("summary");
+        assertThat(s.path("filesRead").asInt()).as(r.out()).isEqualTo(6);
+        assertThat(s.path("filesFailed").asInt()).isZero();
+        assertThat(s.path("objectsJudged").asInt()).isEqualTo(3);
+        assertThat(s.path("problems").asInt()).isZero();
+        // a: 1, b: 1 (a --- and a comment), d: 2, f: 1; c and e hold no document at all (no --- starts one)
+        assertThat(s.path("documentsEmpty").asInt()).isEqualTo(5);
+
+        AuditCli.Run table = run("audit", "--policy", policy(), "--offline", dir.toString());
+        assertThat(table.out()).contains("3 judged, 0 without images, 0 of kinds not judged; 5 empty documents (only --- or comments)");
+    }
+
+    @Test
     void multiDocumentYamlJudgesEachWorkloadAndCountsTheRest() throws Exception {
         AuditCli.Run r = audit(input("multi-document-pod-and-deployment.yaml"));
         JsonNode summary = r.json().path("summary");

@@ -168,4 +168,43 @@ class AuditRegistryTest {
         assertThat(ref.path("outcome").asText()).isEqualTo("fail");
         assertThat(ref.path("message").asText()).contains("offline");
     }
+
+    @Test
+    void offlineRunUsesWhatTheCacheFileKnowsAndNothingElse() throws Exception {
+        Path cache = dir.resolve("offline-cache.json");
+        Path report = dir.resolve("offline-cached.json");
+        assertThat(audit(cache, few, report).exit()).as("filled online; app-7 uses the unapproved image").isEqualTo(1);
+        JsonNode online = AuditCli.JSON.readTree(report.toFile());
+        String kept = Files.readString(cache);
+
+        registry.clearLog();
+        Path more = dir.resolve("few-and-one-unknown.yaml");
+        Files.writeString(more, Files.readString(few) + deployment(0).replace("team/app:v0", "team/other:v1")); // in no cache file
+        AuditCli.Run r = AuditCli.run("audit", "--policy", policy.toString(), "--offline", "--tag-ttl", "1h", "--cache-file", cache.toString(),
+                "-o", "json=" + report, more.toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(registry.requests()).as("offline: no registry contacted").isEmpty();
+        JsonNode offline = AuditCli.JSON.readTree(report.toFile());
+        assertThat(offline.path("summary").path("imagesResolved").asInt()).as("the 20 images, from the file").isEqualTo(20);
+        for (int i = 0; i < 20; i++) {
+            JsonNode before = online.path("results").get(i).path("references").get(0);
+            JsonNode after = offline.path("results").get(i).path("references").get(0);
+            assertThat(after.path("outcome").asText()).as(after.toString()).isEqualTo(before.path("outcome").asText());
+            assertThat(after.path("message").asText()).isEqualTo(before.path("message").asText());
+        }
+        JsonNode unknown = offline.path("results").get(20).path("references").get(0);
+        assertThat(unknown.path("outcome").asText()).isEqualTo("fail");
+        assertThat(unknown.path("message").asText()).contains("resolving the image failed: offline");
+        assertThat(Files.readString(cache)).as("an offline run leaves the file alone").isEqualTo(kept);
+
+        // a tag's digest is used only within --tag-ttl, as serve's cache would use it
+        registry.clearLog();
+        AuditCli.Run expired = AuditCli.run("audit", "--policy", policy.toString(), "--offline", "--tag-ttl", "0s", "--cache-file",
+                cache.toString(), "-o", "json=" + report, few.toString());
+        assertThat(expired.exit()).isEqualTo(1);
+        assertThat(registry.requests()).isEmpty();
+        JsonNode stale = AuditCli.JSON.readTree(report.toFile());
+        assertThat(stale.path("summary").path("imagesResolved").asInt()).isZero();
+        assertThat(stale.path("results").get(0).path("references").get(0).path("message").asText()).contains("longer than --tag-ttl");
+    }
 }

@@ -50,6 +50,7 @@ class CorpusAuditTest {
         assertThat(summary.path("filesFailed").asInt()).isEqualTo(failedFiles);
 
         int expectedObjects = 0;
+        int emptyDocuments = 0;
         int reviewProblems = 0;
         Map<String, Integer> workloadsWithImages = new HashMap<>();
         for (Path file : files) {
@@ -58,6 +59,7 @@ class CorpusAuditTest {
                 while (it.hasNextValue()) {
                     JsonNode doc = it.nextValue();
                     if (doc == null || doc.isNull() || doc.isMissingNode()) {
+                        emptyDocuments++;
                         continue;
                     }
                     expectedObjects += objects(doc, file.toString(), workloadsWithImages);
@@ -72,6 +74,8 @@ class CorpusAuditTest {
         int accounted = summary.path("objectsJudged").asInt() + summary.path("objectsWithoutImages").asInt()
                 + summary.path("objectsUnsupported").asInt() + reviewProblems;
         assertThat(accounted).as("judged + without images + unsupported + unreadable reviews = every object").isEqualTo(expectedObjects);
+        assertThat(summary.path("documentsEmpty").asInt()).as("empty documents (a trailing ---), counted, not dropped")
+                .isEqualTo(emptyDocuments).isPositive();
 
         Map<String, Integer> judgedPerFile = new HashMap<>();
         int references = 0;

@@ -73,7 +73,8 @@ class ExplainGoldenTest {
             ImagePolicyEngine.Explanation explained = engine.explain(prepared, facts);
             assertThat(explained.decision()).isEqualTo(engine.decide(prepared, facts));
             String text = "$ explain --policy explain/" + s.policy() + " --resource " + s.resource() + " --namespace " + s.namespace() + " " + s.image()
-                    + "\n" + ExplainReport.render(policy, s.image(), gr, s.namespace(), explained, !FACTS.containsKey(s.image()));
+                    + "\n" + ExplainReport.render(policy, s.image(), gr, s.namespace(), explained,
+                    engine.judgesImagesOf(gr), !FACTS.containsKey(s.image()));
             Path golden = DIR.resolve(s.name() + ".txt");
             if (Boolean.getBoolean("golden.update")) {
                 Files.writeString(golden, text, StandardCharsets.UTF_8);

@@ -197,7 +197,8 @@ class ExplainAgreesWithDecideTest {
                 assertThat(explained.decision().allowed()).as(image).isEqualTo(webhook.allowed());
                 assertThat(explained.decision().outcome()).as(image).isEqualTo(webhook.outcome());
                 assertThat(reasons(explained.decision())).as(image).isEqualTo(reasons(webhook));
-                String shown = ExplainReport.render(policy, image, Resources.PODS, "default", explained, false);
+                String shown = ExplainReport.render(policy, image, Resources.PODS, "default", explained,
+                        engine.judgesImagesOf(Resources.PODS), false);
                 assertThat(shown).as(image).contains("Decision: " + webhook.outcome());
                 webhook.violations().forEach(v -> assertThat(shown).as(image).contains(v.reason()));
                 denied += webhook.allowed() ? 0 : 1;

@@ -102,7 +102,7 @@ public final class ReportFixtures {
                 ref("spec.containers[0].image", "app", "quay.io/org/agent:2", "deploy/standalone.yaml", 7, 12, Outcome.FAIL, null,
                         "no allow rule for pods matched \"quay.io/org/agent:2\" (allow rule \"trusted-registries\" (matchRegistries [docker.io, *.corp.example.com, registry.access.redhat.com])); use an image one of these rules allows, or ask the policy owners for a rule that allows this one")));
         RunInfo info = new RunInfo("audit", "policies/", null, RULES, STARTED, "image-policy-webhook 0.1.0");
-        Summary summary = new Summary(4, 1, 8, 1, 2, counts(1, 5, 1, 2, 1, 1), 3, 1234);
+        Summary summary = new Summary(4, 1, 8, 1, 2, 0, counts(1, 5, 1, 2, 1, 1), 3, 1234);
         return new Run(info, events, summary);
     }
 
@@ -139,7 +139,7 @@ public final class ReportFixtures {
                         "legacy-registry-warn", "registry.legacy.example.com/pay/old:1 matches deny rule \"legacy-registry-warn\", enforced as a warning; rebuild the image in registry.corp.example.com before 2027",
                         Change.REASON_CHANGED, legacyBefore)), null));
         RunInfo info = new RunInfo("diff", "policies-new/", "policies/", rules, STARTED, "image-policy-webhook 0.1.0");
-        Summary summary = new Summary(2, 0, 3, 0, 0, counts(1, 2, 1, 0, 0, 0), 0, 87);
+        Summary summary = new Summary(2, 0, 3, 0, 0, 0, counts(1, 2, 1, 0, 0, 0), 0, 87);
         return new Run(info, events, summary);
     }
 

@@ -155,7 +155,7 @@ class HtmlReportWriterTest {
                 new RunInfo("audit", hostile[2], null, ReportFixtures.RULES, ReportFixtures.STARTED, hostile[3]),
                 List.of(new ObjectResult(new Location(hostile[0], 1, 0), new ObjectRef("v1", "Pod", hostile[1], hostile[2], null), "CREATE",
                         refs, null)),
-                new Summary(1, 0, 1, 0, 0, ReportFixtures.counts(0, 4, 0, 0, 0, 0), 0, 0));
+                new Summary(1, 0, 1, 0, 0, 0, ReportFixtures.counts(0, 4, 0, 0, 0, 0), 0, 0));
         String html = render(run);
         requests.clear();
         String dom = Chromium.dumpDom(write("hostile.html", html), null, dir);

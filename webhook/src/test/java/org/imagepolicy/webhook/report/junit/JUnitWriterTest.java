@@ -87,7 +87,7 @@ class JUnitWriterTest {
                 new RunInfo("audit", "p<>&\"", null, ReportFixtures.RULES, ReportFixtures.STARTED, "v"),
                 List.of(new ObjectResult(new Location("a&b<c>.yaml", 1, 0), new ObjectRef("v1", "Pod", "ns", "n<a>me\"", null), "CREATE",
                         List.of(ref), null), new InputProblem(new Location("x\"y.yaml", 1, 1), "bad ]]> <x/> \u001b[31m")),
-                new Summary(2, 0, 1, 0, 0, ReportFixtures.counts(0, 1, 0, 0, 0, 0), 0, 0));
+                new Summary(2, 0, 1, 0, 0, 0, ReportFixtures.counts(0, 1, 0, 0, 0, 0), 0, 0));
         String xml = render(run);
         Document doc = parse(xml);
         assertThat(doc.getElementsByTagName("injected").getLength()).isZero();
