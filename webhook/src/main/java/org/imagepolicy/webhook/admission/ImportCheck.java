@@ -145,7 +145,7 @@ final class ImportCheck {
         for (ImportField f : fields) {
             String reason = reason(policy, f);
             if (reason != null) {
-                out.add(new Violation(f.field(), Enforcement.Deny, RULE, reason));
+                out.add(new Violation(f.field(), Enforcement.Deny, RULE, Violation.Kind.IMPORT_NOT_ALLOWED, reason));
             }
         }
         return out;

@@ -24,7 +24,9 @@ public record Violation(ImageField field, Enforcement enforcement, String rule, 
          * Could not be evaluated: the lookup failed (or could not be made) and {@code resolveImages: Required}
          * denies images that cannot be resolved, so no rule was evaluated.
          */
-        UNRESOLVABLE
+        UNRESOLVABLE,
+        /** An image stream or import names a registry {@code allowedRegistriesForImport} does not list. */
+        IMPORT_NOT_ALLOWED
     }
 
     /** The upstream form, {@code <path>: Forbidden: this image is prohibited by policy: <reason>}. */
