@@ -95,17 +95,25 @@ final class ClusterImages implements AutoCloseable {
             stats.hit();
             return CompletableFuture.completedFuture(h.image);
         }
-        boolean[] started = {false};
-        CompletableFuture<ClusterImage> f = inFlight.computeIfAbsent(digest, d -> {
-            started[0] = true;
-            return CompletableFuture.supplyAsync(() -> read(d), readers).whenComplete((v, e) -> inFlight.remove(d));
-        });
-        if (started[0]) {
-            stats.miss();
-        } else {
+        // Registered before the read starts, and the read started outside any map operation: a read that
+        // completes at once must not remove its entry from inside computeIfAbsent (a "Recursive update").
+        CompletableFuture<ClusterImage> mine = new CompletableFuture<>();
+        CompletableFuture<ClusterImage> running = inFlight.putIfAbsent(digest, mine);
+        if (running != null) {
             stats.coalesced();
+            return running;
         }
-        return f;
+        stats.miss();
+        CompletableFuture.supplyAsync(() -> read(digest), readers).whenComplete((image, failure) -> {
+            inFlight.remove(digest, mine);
+            if (failure != null) {
+                mine.completeExceptionally(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                mine.complete(image);
+            }
+        });
+        return mine;
     }
 
     /** One GET, counted in the registry metrics under {@code image.openshift.io} (404: no such image; error: no answer). */
