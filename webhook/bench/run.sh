@@ -13,6 +13,7 @@
 #   SECTIONS=cold,first10 webhook/bench/run.sh   (only these sections, in the order below; the targets block
 #       then covers what they measured). Sections: cachehits size flood registry first10 cold audit heap jmh
 #   FIRST10_PROTO=h1 (first10 over HTTP/1.1; default h2)   COLD_RATE=N (new images offered a second; default 150)
+#   FIRST10_JAVA_OPTS="-XX:SharedArchiveFile=F" FIRST10_SERVE_ARGS="--warm-up 0s" (first10's JVM options and serve arguments)
 #
 # The full run took 42 minutes on 2 cores shared with other work (most of it 20 s measurements and JIT warm-ups).
 # Needs: java, mvn, wrk, h2load, nginx and docker-registry
@@ -441,8 +442,9 @@ if want first10; then
   port=$(free_port); health=$(free_port)
   paced_command "$f10_proto" "https://127.0.0.1:$port/validate" "$work/reviews/$f10_review.json" "$f10_rate" 10 "$work/first10.log"
   started_us=$(date +%s%6N)
-  java -Xms256m -Xmx256m -jar "$jar" serve --host 127.0.0.1 --port "$port" --health-port "$health" \
-    --cert-dir "$work/certs" --policy policies/trusted-registries.yaml --offline >"$work/first10-server.log" 2>&1 &
+  # shellcheck disable=SC2086
+  java -Xms256m -Xmx256m ${FIRST10_JAVA_OPTS:-} -jar "$jar" serve --host 127.0.0.1 --port "$port" --health-port "$health" \
+    --cert-dir "$work/certs" --policy policies/trusted-registries.yaml --offline ${FIRST10_SERVE_ARGS:-} >"$work/first10-server.log" 2>&1 &
   pids+=($!); webhook_pid=$!
   # The poller becomes h2load (exec) the moment /readyz first answers 200, so no process start lies between them.
   python3 - "$health" "$webhook_pid" "$work/first10.ready" "${h2cmd[@]}" >"$work/first10.out" 2>&1 <<'PY' || true

@@ -66,7 +66,7 @@ port2=$(free_port); health2=$(free_port); balancer=$(free_port)
 serve() {
   java -Xms256m -Xmx256m -jar "$jar" serve --policy "$work/policy.yaml" --host 127.0.0.1 --port "$1" --health-port "$2" \
     --tls-cert "$work/tls/tls.crt" --tls-key "$work/tls/tls.key" --reload-interval 1 --tag-ttl 5s --max-stale 10m \
-    --shutdown-delay 3s --allow-registry-address 127.0.0.1 --insecure-registry "$FLAKY" >>"$3" 2>&1 &
+    --shutdown-delay 3s ${SOAK_SERVE_EXTRA:-} --allow-registry-address 127.0.0.1 --insecure-registry "$FLAKY" >>"$3" 2>&1 &
 }
 await_ready() { # HEALTH PID LOG
   until curl -sf "http://127.0.0.1:$1/readyz" >/dev/null; do
@@ -78,7 +78,7 @@ serve "$port" "$health" "$work/webhook.log"; webhook=$!; pids+=($webhook)
 serve "$port2" "$health2" "$work/webhook2.log"; second=$!; pids+=($second)
 await_ready "$health" "$webhook" "$work/webhook.log"
 await_ready "$health2" "$second" "$work/webhook2.log"
-keep_alive TcpBalancer "$balancer" "$work/balancer.stats" "$port:$health" "$port2:$health2"
+keep_alive TcpBalancer "$balancer" "$work/balancer.stats" "$port:$health" "$port2:$health2" 2>"$work/balancer.log"
 until [ -s "$work/balancer.stats" ]; do sleep 0.1; done
 url="https://127.0.0.1:$balancer/validate"
 load() { # seconds rate -> RESULT line
@@ -194,5 +194,6 @@ check "no file descriptor leaked (within 16)" "[ $fds1 -le $((fds0 + 16)) ]"
 if [ "$failed" != 0 ]; then
   echo; echo "webhook log (last 40 lines):"; tail -40 "$work/webhook.log"
   echo "wrk stderr (first 10 lines):"; head -10 "$work/wrk.err"
+  echo "balancer: when backends came and went:"; cat "$work/balancer.log"
 fi
 exit "$failed"

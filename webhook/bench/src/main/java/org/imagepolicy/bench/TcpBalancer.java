@@ -53,8 +53,15 @@ public final class TcpBalancer {
             for (Backend b : backends) {
                 probe.request(HttpMethod.GET, b.health(), "127.0.0.1", "/readyz")
                         .compose(r -> r.send())
-                        .onComplete(done -> b.ready().set(done.succeeded() && done.result().statusCode() == 200
-                                && !Files.exists(stats.resolveSibling("hold-" + b.port()))));
+                        .onComplete(done -> {
+                            boolean now = done.succeeded() && done.result().statusCode() == 200
+                                    && !Files.exists(stats.resolveSibling("hold-" + b.port()));
+                            if (b.ready().getAndSet(now) != now) {
+                                // When each backend came and went, for a soak that finds no ready backend to explain it.
+                                System.err.println(java.time.Instant.now() + " backend " + b.port() + (now ? " ready" : " not ready: "
+                                        + (done.succeeded() ? "status " + done.result().statusCode() : String.valueOf(done.cause()))));
+                            }
+                        });
             }
             String line = "connections=" + connections.get() + " no_ready_backend=" + noBackend.get() + " connect_failures="
                     + connectFailures.get() + "\n";
