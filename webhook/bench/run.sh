@@ -48,7 +48,7 @@ ensure_jars
 
 workspace ipw-bench
 say() { echo "$*" >&2; }
-ratio() { python3 -c "print(f'{$1/$2:.0%}')"; }
+ratio() { python3 -c "print(f'{$1/$2:.0%}' if $2 else 'n/a (nothing answered)')"; }
 
 # serve NAME HEAP ARGS...: starts the jar, waits for /readyz, sets $port $health and ${ready_ms}.
 serve() {
@@ -230,7 +230,9 @@ if want cachehits; then
     w2=$(h2sat "$url" "$review"); n2=$(h2sat "https://127.0.0.1:$nginx_port/$s" "$review")
     wr=$(field rps "$w"); nr=$(field rps "$n"); wr2=$(field rps "$w2"); nr2=$(field rps "$n2")
     saturating[h1:$s]=$wr; saturating[h2:$s]=$wr2
-    h1_ratios+=("$s:$(python3 -c "print($wr/$nr)")"); h2_ratios+=("$s:$(python3 -c "print($wr2/$nr2)")")
+    # A generator that got no answer at all (rate 0) leaves its ratio out: the row says so, the targets skip it.
+    python3 -c "import sys; sys.exit(0 if $nr else 1)" && h1_ratios+=("$s:$(python3 -c "print($wr/$nr)")")
+    python3 -c "import sys; sys.exit(0 if $nr2 else 1)" && h2_ratios+=("$s:$(python3 -c "print($wr2/$nr2)")")
     h1_rows+=("| $s | $wr | $(field p50 "$w") | $(field p99 "$w") | $(field p999 "$w") | $nr | $(ratio "$wr" "$nr") |")
     h2_rows+=("| $s | $wr2 | $(field p50 "$w2") | $(field p99 "$w2") | $(field p999 "$w2") | $nr2 | $(ratio "$wr2" "$nr2") |")
     for r in "$w" "$w2"; do [ "$(field non200 "$r")" = 0 ] || h1_rows+=("  ($s: $(field non200 "$r") answers were not 200)"); done
