@@ -49,17 +49,7 @@ public final class AuditRun {
         InputFiles.Expanded expanded = InputFiles.expand(inputs);
         ProgressLine line = progress == null ? null : new ProgressLine(progress, expanded.inputs().size(), expanded.totalBytes());
         writer.start(info);
-        Auditor auditor = new Auditor(engine, previous, gatherer, new Auditor.Results() {
-            @Override
-            public void object(ObjectResult result) throws IOException {
-                writer.object(result);
-            }
-
-            @Override
-            public void problem(InputProblem problem) throws IOException {
-                writer.problem(problem);
-            }
-        }, tally);
+        Auditor auditor = new Auditor(engine, previous, gatherer, forwardingTo(writer), tally);
         for (InputProblem missing : expanded.missing()) {
             tally.filesFailed++;
             auditor.problem(missing);
@@ -124,17 +114,7 @@ public final class AuditRun {
         LookupGatherer gatherer = new LookupGatherer(lookups);
         ProgressLine line = progress == null ? null : new ProgressLine(progress);
         writer.start(info);
-        Auditor auditor = new Auditor(engine, previous, gatherer, new Auditor.Results() {
-            @Override
-            public void object(ObjectResult result) throws IOException {
-                writer.object(result);
-            }
-
-            @Override
-            public void problem(InputProblem problem) throws IOException {
-                writer.problem(problem);
-            }
-        }, tally, context);
+        Auditor auditor = new Auditor(engine, previous, gatherer, forwardingTo(writer), tally, context);
         try {
             source.list(new LiveObjects.Sink() {
                 @Override
@@ -174,4 +154,19 @@ public final class AuditRun {
         }
     }
 
+
+    /** Each judged object and each input problem goes straight to the report writer. */
+    private static Auditor.Results forwardingTo(ReportWriter writer) {
+        return new Auditor.Results() {
+            @Override
+            public void object(ObjectResult result) throws IOException {
+                writer.object(result);
+            }
+
+            @Override
+            public void problem(InputProblem problem) throws IOException {
+                writer.problem(problem);
+            }
+        };
+    }
 }
