@@ -23,11 +23,10 @@ import org.imagepolicy.webhook.audit.CacheFileLookups;
 import org.imagepolicy.webhook.audit.Lookups;
 import org.imagepolicy.webhook.audit.RuleCatalog;
 import org.imagepolicy.webhook.audit.Terminal;
+import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
 import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.registry.RegistryResolver;
-import org.imagepolicy.webhook.server.ResolverLayer;
-import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
 import org.imagepolicy.webhook.report.Outcome;
 import org.imagepolicy.webhook.report.ReportFormats;
@@ -35,6 +34,7 @@ import org.imagepolicy.webhook.report.ReportOptions;
 import org.imagepolicy.webhook.report.ReportTee;
 import org.imagepolicy.webhook.report.ReportWriter;
 import org.imagepolicy.webhook.report.RunInfo;
+import org.imagepolicy.webhook.server.ResolverLayer;
 
 /**
  * The body of {@code audit} and {@code diff}: checks the options, opens the outputs, builds the same

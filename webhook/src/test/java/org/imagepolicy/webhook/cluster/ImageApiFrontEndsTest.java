@@ -205,6 +205,16 @@ class ImageApiFrontEndsTest {
     }
 
     @Test
+    void offlineTheImageApiStillAnswersBecauseItIsTheClusterNotARegistry() throws Exception {
+        Path json = dir.resolve("audit-offline.json");
+        Run run = cli(cluster("audit", "--image-api", "--offline", "--policy", policy.toString(), "-o", "json=" + json).toArray(String[]::new));
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        Map<String, JsonNode> refs = references(json);
+        assertThat(refs.get("Deployment local-bad").path("outcome").asText()).isEqualTo("fail");
+        assertThat(refs.get("Build from-stream").path("outcome").asText()).isEqualTo("fail");
+    }
+
+    @Test
     void withoutTheImageApiTheSameAuditCannotSeeTheAnnotationAndSaysWhy() throws Exception {
         Path json = dir.resolve("audit-without.json");
         Run run = cli(cluster("audit", "--offline", "--policy", policy.toString(), "-o", "json=" + json).toArray(String[]::new));
