@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.imagepolicy.webhook.admission.Decision;
+import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImageField;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.MalformedObjectException;
@@ -20,7 +21,8 @@ import org.imagepolicy.webhook.report.ObjectResult;
 
 /**
  * Judges objects with the engine {@code /validate} runs, in batches: a batch's objects are prepared, the
- * registry lookups of all of them are gathered at once (so a cold run asks registries in parallel), then
+ * lookups of all of them (as the webhook asks its resolver: image stream references and the image API's
+ * names included) are gathered at once (so a cold run asks registries in parallel), then
  * each is decided and handed on in input order. With an old engine too ({@code diff}), both policies
  * judge every object on the same facts and the result says how each verdict moved.
  */
@@ -88,9 +90,9 @@ final class Auditor {
                     batch.add(j);
                     Set<ImageLookup> group = lookups.computeIfAbsent(LookupGatherer.key(j.credentials),
                             k -> new Asking(j.credentials, new LinkedHashSet<>())).lookups;
-                    group.addAll(j.prepared.registryLookups());
+                    group.addAll(j.prepared.lookups());
                     if (j.previous != null) {
-                        group.addAll(j.previous.registryLookups());
+                        group.addAll(j.previous.lookups());
                     }
                 }
             }
@@ -133,18 +135,20 @@ final class Auditor {
             return null;
         }
         PreparedRequest then = previous == null ? null : previous.prepare(object.input(), excluded);
-        boolean looksUp = !now.registryLookups().isEmpty() || then != null && !then.registryLookups().isEmpty();
+        boolean looksUp = !now.lookups().isEmpty() || then != null && !then.lookups().isEmpty();
         return new Judging(object, fields, now, then, looksUp ? context.credentials(object.input()) : null);
     }
 
     private ObjectResult decide(Judging j) {
-        Decision now = engine.decide(j.prepared, gatherer.factsFor(j.prepared, j.credentials));
-        ObjectResult after = OutcomeMapper.map(j.object, engine, j.fields, now);
+        ImageFacts facts = gatherer.factsFor(j.prepared, j.credentials);
+        Decision now = engine.decide(j.prepared, facts);
+        ObjectResult after = OutcomeMapper.map(j.object, engine, j.fields, now, facts);
         if (previous == null) {
             return after;
         }
-        Decision then = previous.decide(j.previous, gatherer.factsFor(j.previous, j.credentials));
-        return VerdictChange.compare(OutcomeMapper.map(j.object, previous, j.fields, then), after);
+        ImageFacts before = gatherer.factsFor(j.previous, j.credentials);
+        Decision then = previous.decide(j.previous, before);
+        return VerdictChange.compare(OutcomeMapper.map(j.object, previous, j.fields, then, before), after);
     }
 
     /** The images one set of credentials asks about in a batch. */

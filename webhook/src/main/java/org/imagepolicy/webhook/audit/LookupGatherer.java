@@ -10,7 +10,6 @@ import java.util.Set;
 import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
-import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 
@@ -55,8 +54,9 @@ final class LookupGatherer {
         String key = key(credentials);
         Set<ImageLookup> missing = new LinkedHashSet<>();
         for (ImageLookup l : lookups) {
-            if (!known.containsKey(new Asked(key, l))) {
-                missing.add(l);
+            ImageLookup asked = asked(l);
+            if (!known.containsKey(new Asked(key, asked))) {
+                missing.add(asked);
             }
         }
         List<ImageLookup> all = new ArrayList<>(missing);
@@ -88,7 +88,16 @@ final class LookupGatherer {
         return answers;
     }
 
-    /** The facts one prepared request asked for, keyed as the engine asks (by reference). */
+    /**
+     * How an image is asked about: with the image API's names when the source reads them; else as a registry
+     * sees it, so one answer serves every namespace (image stream references keep theirs: a registry source
+     * answers them with the reason it cannot).
+     */
+    private ImageLookup asked(ImageLookup l) {
+        return lookups.readsClusterNames() || l.reference() == null ? l : l.registryOnly();
+    }
+
+    /** The facts one prepared request asked for, read back as the webhook reads its resolver's answers. */
     ImageFacts factsFor(PreparedRequest prepared) {
         return factsFor(prepared, null);
     }
@@ -96,14 +105,17 @@ final class LookupGatherer {
     /** The same, as the credentials the lookups were gathered with found them. */
     ImageFacts factsFor(PreparedRequest prepared, PullCredentials credentials) {
         String key = key(credentials);
-        List<ImageLookup> lookups = prepared.registryLookups();
-        if (lookups.isEmpty()) {
+        List<ImageLookup> wanted = prepared.lookups();
+        if (wanted.isEmpty()) {
             return ImageFacts.OFFLINE;
         }
-        Map<ImageReference, Resolution> byReference = new HashMap<>();
-        for (ImageLookup l : lookups) {
-            byReference.put(l.reference(), known.getOrDefault(new Asked(key, l), new Resolution.Failed("no lookup was made for this image")));
+        Map<ImageLookup, Resolution> answers = new HashMap<>();
+        for (ImageLookup l : wanted) {
+            Resolution r = known.get(new Asked(key, asked(l)));
+            if (r != null) {
+                answers.put(l, r);
+            }
         }
-        return (field, reference) -> byReference.getOrDefault(reference, Resolution.OFFLINE);
+        return prepared.facts(answers, new Resolution.Failed("no lookup was made for this image"));
     }
 }

@@ -25,6 +25,14 @@ public interface Lookups {
         return resolve(group);
     }
 
+    /**
+     * Whether answers depend on how the OpenShift image API names an image (its namespace, its kind), as
+     * with {@code --image-api}; otherwise one registry answer serves every namespace that names the image.
+     */
+    default boolean readsClusterNames() {
+        return false;
+    }
+
     Lookups OFFLINE = group -> {
         Map<ImageLookup, Resolution> out = new HashMap<>();
         for (ImageLookup l : group) {

@@ -6,9 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.imagepolicy.webhook.admission.AdmissionInput;
 import org.imagepolicy.webhook.admission.Decision;
+import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImageField;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.Violation;
+import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.report.ObjectResult;
 import org.imagepolicy.webhook.report.Outcome;
 import org.imagepolicy.webhook.report.ReferenceOutcomes;
@@ -27,6 +29,14 @@ final class OutcomeMapper {
 
     /** @param fields the object's references ({@link ImagePolicyEngine#imageFields}); empty when it has none */
     static ObjectResult map(AuditObject object, ImagePolicyEngine engine, List<ImageField> fields, Decision decision) {
+        return map(object, engine, fields, decision, null);
+    }
+
+    /**
+     * @param facts what the decision was made on, or {@code null}: an image stream reference admitted although
+     *              the image API was not read (a rule skipped it unresolved) says so instead of a bare "allowed"
+     */
+    static ObjectResult map(AuditObject object, ImagePolicyEngine engine, List<ImageField> fields, Decision decision, ImageFacts facts) {
         AdmissionInput in = object.input();
         if (decision.outcome() == Decision.Outcome.INVALID) {
             return new ObjectResult(object.location(), object.ref(), in.operation(), List.of(), decision.message());
@@ -63,6 +73,8 @@ final class OutcomeMapper {
             } else if (outcome == Outcome.SKIP) {
                 message = "no allow or deny rule of the policy applies to " + in.resource() + " (only resolution rules do),"
                         + " so the webhook admits it without judging the image; add the resource to a rule's onResources to judge it";
+            } else if (facts != null && facts.lookup(f, null) == Resolution.WITHOUT_IMAGE_API) {
+                message = "allowed without judging the image: " + Resolution.WITHOUT_IMAGE_API.reason();
             } else {
                 message = "allowed";
             }

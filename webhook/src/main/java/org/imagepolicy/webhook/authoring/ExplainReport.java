@@ -123,9 +123,19 @@ public final class ExplainReport {
         if (r instanceof Resolution.Resolved ok) {
             ImageMetadata m = ok.metadata();
             sb.append("   ").append(target).append(" resolved").append(ok.integratedRegistry() ? " (in the integrated registry)" : "").append('\n');
-            row(sb, "digest", m.digest() == null ? "not given" : m.digest());
-            row(sb, "labels", new TreeMap<>(m.labels()).toString());
-            row(sb, "annotations", new TreeMap<>(m.annotations()).toString());
+            if (ok.source() != null) {
+                row(sb, "answered by", ok.source());
+            }
+            if (ok.pullSpec() != null) {
+                row(sb, "pulled as", ok.pullSpec());
+            }
+            if (m == null) {
+                row(sb, "image", "none known yet, so no labels or annotations to judge");
+            } else {
+                row(sb, "digest", m.digest() == null ? "not given" : m.digest());
+                row(sb, "labels", new TreeMap<>(m.labels()).toString());
+                row(sb, "annotations", new TreeMap<>(m.annotations()).toString());
+            }
             if (ok.staleness() != null) {
                 row(sb, "stale", ok.staleness());
             }

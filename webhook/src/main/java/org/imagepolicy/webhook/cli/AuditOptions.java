@@ -42,6 +42,10 @@ final class AuditOptions {
             description = "How long a group of registry lookups may take (default: ${DEFAULT-VALUE}).")
     Duration lookupTimeout;
 
+    @Option(names = "--integrated-registry", paramLabel = "HOST",
+            description = "Also treat HOST[:PORT] as the integrated registry, as serve --integrated-registry does (repeatable).")
+    List<String> integratedRegistries = new ArrayList<>();
+
     @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 

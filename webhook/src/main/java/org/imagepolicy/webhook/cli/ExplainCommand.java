@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.imagepolicy.webhook.admission.AdmissionInput;
 import org.imagepolicy.webhook.admission.BadReviewException;
 import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.authoring.AdmissionRequests;
 import org.imagepolicy.webhook.authoring.ExplainReport;
-import org.imagepolicy.webhook.image.ImageReference;
+import org.imagepolicy.webhook.cluster.ClusterSettings;
+import org.imagepolicy.webhook.cluster.SecretRef;
+import org.imagepolicy.webhook.image.HostPattern;
+import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.load.PolicyFiles;
 import org.imagepolicy.webhook.policy.GroupResource;
@@ -22,6 +27,8 @@ import org.imagepolicy.webhook.policy.ImagePolicy;
 import org.imagepolicy.webhook.policy.PolicyException;
 import org.imagepolicy.webhook.policy.PolicyProblem;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
+import org.imagepolicy.webhook.server.RequestContext;
+import org.imagepolicy.webhook.server.ResolverLayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,16 +60,62 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
+    @Option(names = "--integrated-registry", paramLabel = "HOST",
+            description = "Also treat HOST[:PORT] as the integrated registry, as serve --integrated-registry does (repeatable).")
+    List<String> integratedRegistries = new ArrayList<>();
+
+    @Option(names = "--cluster", description = {"Explain as serve --cluster would decide: with the namespace's ignore-rules annotation and",
+        "the pull secrets of its default service account (read from the cluster, --namespace only)."})
+    boolean cluster;
+
+    @Option(names = "--image-api", description = {"With --cluster on OpenShift: resolve image streams, local names and digests the cluster",
+        "knows through the image.openshift.io API, as serve --cluster --image-api does."})
+    boolean imageApi;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "With --cluster: a kubeconfig (default: KUBECONFIG, ~/.kube/config, or in-cluster).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "With --cluster: the kubeconfig context (default: its current one).")
+    String kubeContext;
+
+    @Option(names = "--global-pull-secret", paramLabel = "NAMESPACE/NAME",
+            description = "With --cluster: the pull secret serve --global-pull-secret names, tried after the namespace's own.")
+    String globalPullSecret;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image reference as a pod would carry it.")
     String image;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What review and test say to --image-api: they read no cluster. */
+    static final String IMAGE_API_NEEDS_A_CLUSTER = "--image-api needs a cluster, and this command reads none; image stream references"
+            + " are judged as unresolved and other names looked up in registries, as a webhook without --image-api would."
+            + " To judge with the image API use audit --cluster --image-api, diff --cluster --image-api or explain --cluster --image-api";
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!cluster && (imageApi || kubeconfig != null || kubeContext != null || globalPullSecret != null)) {
+            err.println(imageApi ? "--image-api reads image streams and Images from a live cluster, so it needs --cluster;"
+                    + " without it image stream references are judged as unresolved" : "--kubeconfig, --context and --global-pull-secret need --cluster");
+            err.flush();
+            return Main.INVALID;
+        }
+        List<HostPattern> integrated;
+        ClusterSettings clusterSettings = null;
+        try {
+            integrated = ClusterOptions.hosts(integratedRegistries, "--integrated-registry");
+            if (cluster) {
+                clusterSettings = new ClusterSettings(kubeconfig, kubeContext, globalPullSecret == null ? null : SecretRef.parse(globalPullSecret),
+                        ClusterOptions.namespaces(List.of(namespace), "--namespace"));
+            }
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        }
         ImagePolicy loaded;
         try {
             loaded = PolicyFiles.load(policy, false).policy();
@@ -71,33 +124,61 @@ final class ExplainCommand implements Callable<Integer> {
             err.flush();
             return Main.INVALID;
         }
-        ImagePolicyEngine engine = new ImagePolicyEngine(loaded);
         GroupResource gr;
-        PreparedRequest prepared;
+        AdmissionInput input;
         try {
             gr = AdmissionRequests.parseResource(resource);
-            prepared = engine.prepare(AdmissionRequests.input(AdmissionRequests.objectWithImage(gr, image, "explain", namespace), namespace),
-                    Set.of());
+            input = AdmissionRequests.input(AdmissionRequests.objectWithImage(gr, image, "explain", namespace), namespace);
         } catch (IllegalArgumentException | BadReviewException e) {
             err.println("--resource " + resource + ": " + e.getMessage());
             err.flush();
             return Main.INVALID;
         }
-        ImageFacts facts = ImageFacts.OFFLINE;
-        if (!offline && !prepared.registryLookups().isEmpty()) {
-            try {
-                Map<ImageReference, Resolution> found = RegistryLookups.resolve(registry.settings(loaded), lookupTimeout, prepared.registryLookups());
-                Resolution missing = new Resolution.Failed("no lookup was made for this image");
-                facts = (field, reference) -> found.getOrDefault(reference, missing);
-            } catch (CredentialsException | IllegalArgumentException | IOException e) {
-                err.println(e.getMessage());
-                err.flush();
-                return Main.INVALID;
+        LiveCluster live = null;
+        try {
+            RequestContext context = RequestContext.NONE;
+            ResolverLayer layer = ResolverLayer.NONE;
+            if (cluster) {
+                live = LiveCluster.open(clusterSettings, registry.settings().credentials(), imageApi, integrated);
+                live.awaitSynced(SYNC_TIMEOUT);
+                integrated = live.integrated(integrated);
+                context = live.watch().context();
+                layer = live.layer();
+            }
+            // The engine the webhook would build: with the configured integrated registry names and the cluster's.
+            ImagePolicy effective = loaded.withServerSettings(integrated, java.util.Set.of());
+            ImagePolicyEngine engine = new ImagePolicyEngine(effective);
+            PreparedRequest prepared = engine.prepare(input, context.excludedRules(input));
+            ImageFacts facts = ImageFacts.OFFLINE;
+            List<ImageLookup> lookups = prepared.lookups();
+            boolean asks = !lookups.isEmpty() && (!offline || imageApi);
+            if (asks) {
+                Map<ImageLookup, Resolution> found = RegistryLookups.resolve(registry.settings(effective), lookupTimeout, lookups, layer,
+                        context.credentials(input), offline);
+                facts = prepared.facts(found, new Resolution.Failed("no lookup was made for this image"));
+            }
+            ImagePolicyEngine.Explanation explained = engine.explain(prepared, facts);
+            out.print(ExplainReport.render(effective, image, gr, namespace, explained, engine.judgesImagesOf(gr), offline));
+            out.flush();
+            return explained.decision().allowed() ? 0 : 1;
+        } catch (CredentialsException | IllegalArgumentException | IOException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        } catch (java.util.concurrent.TimeoutException | KubernetesClientException e) {
+            err.println("explain --cluster: " + e.getMessage());
+            err.flush();
+            return Main.INVALID;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.INVALID;
+        } finally {
+            if (live != null) {
+                live.close();
             }
         }
-        ImagePolicyEngine.Explanation explained = engine.explain(prepared, facts);
-        out.print(ExplainReport.render(loaded, image, gr, namespace, explained, engine.judgesImagesOf(gr), offline));
-        out.flush();
-        return explained.decision().allowed() ? 0 : 1;
     }
+
+    /** How long the first list of the namespace's pull secrets, service accounts (and image streams) may take. */
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 }

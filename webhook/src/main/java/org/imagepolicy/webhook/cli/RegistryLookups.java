@@ -13,8 +13,11 @@ import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.registry.RegistrySettings;
+import org.imagepolicy.webhook.registry.credentials.PullCredentials;
+import org.imagepolicy.webhook.server.ResolverLayer;
 
 /**
  * One batch of lookups through the resolver {@code serve} uses, for the one-shot commands (review, test,
@@ -24,18 +27,33 @@ final class RegistryLookups {
     private RegistryLookups() {
     }
 
+    /** Registries alone, answers by reference (test's suites read them so). */
     static Map<ImageReference, Resolution> resolve(RegistrySettings settings, Duration timeout, List<ImageLookup> lookups) throws IOException {
         Map<ImageReference, Resolution> byReference = new HashMap<>();
+        resolve(settings, timeout, lookups, ResolverLayer.NONE, null, false)
+                .forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
+        return byReference;
+    }
+
+    /**
+     * As {@code serve} resolves one admission's lookups: {@code layer}'s image API in front of the registries
+     * ({@link ResolverLayer#NONE} for none), with the request's {@code credentials} ({@code null}: the global ones).
+     *
+     * @param offline registries answer "offline"; the image API, which is the cluster, still answers
+     */
+    static Map<ImageLookup, Resolution> resolve(RegistrySettings settings, Duration timeout, List<ImageLookup> lookups, ResolverLayer layer,
+            PullCredentials credentials, boolean offline) throws IOException {
         if (lookups.isEmpty()) {
-            return byReference;
+            return Map.of();
         }
         Vertx vertx = Vertx.vertx();
         try {
-            RegistryResolver resolver = RegistryResolver.create(vertx, settings, new RegistryMetrics(), timeout);
-            resolver.resolve(lookups, System.nanoTime() + timeout.toNanos()).toCompletionStage().toCompletableFuture()
-                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)
-                    .forEach((lookup, resolution) -> byReference.put(lookup.reference(), resolution));
-            return byReference;
+            RegistryMetrics metrics = new RegistryMetrics();
+            ImageResolver registries = offline ? ImageResolver.OFFLINE : RegistryResolver.create(vertx, settings, metrics, timeout);
+            ImageResolver resolver = layer.resolver(vertx, registries, metrics);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return (credentials == null ? resolver.resolve(lookups, deadline) : resolver.resolve(lookups, credentials, deadline))
+                    .toCompletionStage().toCompletableFuture().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IOException("registry lookups did not finish: " + e.getMessage(), e);
         } catch (InterruptedException e) {

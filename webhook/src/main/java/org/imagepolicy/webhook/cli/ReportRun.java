@@ -1,5 +1,6 @@
 package org.imagepolicy.webhook.cli;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,14 +10,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.cluster.ClusterLister;
 import org.imagepolicy.webhook.cluster.ClusterObjects;
 import org.imagepolicy.webhook.cluster.ClusterSettings;
-import org.imagepolicy.webhook.cluster.ClusterWatch;
-import org.imagepolicy.webhook.cluster.KubernetesClients;
 import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.audit.AuditResult;
 import org.imagepolicy.webhook.audit.AuditRun;
@@ -25,7 +23,9 @@ import org.imagepolicy.webhook.audit.CacheFileLookups;
 import org.imagepolicy.webhook.audit.Lookups;
 import org.imagepolicy.webhook.audit.RuleCatalog;
 import org.imagepolicy.webhook.audit.Terminal;
+import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.metrics.RegistryMetrics;
+import org.imagepolicy.webhook.registry.ImageResolver;
 import org.imagepolicy.webhook.registry.RegistryResolver;
 import org.imagepolicy.webhook.registry.credentials.CredentialsException;
 import org.imagepolicy.webhook.report.Outcome;
@@ -34,11 +34,12 @@ import org.imagepolicy.webhook.report.ReportOptions;
 import org.imagepolicy.webhook.report.ReportTee;
 import org.imagepolicy.webhook.report.ReportWriter;
 import org.imagepolicy.webhook.report.RunInfo;
+import org.imagepolicy.webhook.server.ResolverLayer;
 
 /**
  * The body of {@code audit} and {@code diff}: checks the options, opens the outputs, builds the same
- * registry resolver {@code serve} builds (with the cache file around it), runs, and turns the result
- * into the exit status.
+ * resolver {@code serve} builds (the registries with the cache file around them, and with {@code --cluster
+ * --image-api} the OpenShift image API in front), runs, and turns the result into the exit status.
  */
 final class ReportRun {
     private final AuditOptions options;
@@ -58,11 +59,17 @@ final class ReportRun {
     int run(String command, ImagePolicyEngine engine, String policy, ImagePolicyEngine old, String oldPolicy) {
         List<Output> outputs;
         int failLevel;
+        List<HostPattern> integrated;
         try {
             outputs = outputs();
             failLevel = failLevel();
             if (!options.reportApi.equals(ReportOptions.WGPOLICY) && !options.reportApi.equals(ReportOptions.OPENREPORTS)) {
                 throw new IllegalArgumentException("--report-api: use wgpolicy or openreports, not " + options.reportApi);
+            }
+            if (!options.cluster.cluster && options.cluster.imageApi) {
+                throw new IllegalArgumentException("--image-api reads image streams and Images from a live cluster, so it needs --cluster;"
+                        + " from files, image stream references are reported as unresolved and other names are looked up in registries,"
+                        + " as a webhook without --image-api would");
             }
             if (options.cluster.strayWithoutCluster()) {
                 throw new IllegalArgumentException("--namespace, --kubeconfig, --context and --global-pull-secret need --cluster");
@@ -77,12 +84,25 @@ final class ReportRun {
                     SecretRef.parse(options.cluster.globalPullSecret);
                 }
             }
+            integrated = ClusterOptions.hosts(options.integratedRegistries, "--integrated-registry");
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
         Vertx vertx = null;
+        LiveCluster live = null;
         List<OutputStream> streams = new ArrayList<>();
         try {
+            if (options.cluster.cluster) {
+                live = openCluster(command, integrated);
+                if (live == null) {
+                    return Main.INVALID;
+                }
+                integrated = live.integrated(integrated);
+            }
+            // The engine the webhook would build: the policy's integrated registry names, the configured ones and the cluster's.
+            engine = withIntegrated(engine, integrated);
+            old = old == null ? null : withIntegrated(old, integrated);
+            ResolverLayer layer = live == null ? ResolverLayer.NONE : live.layer();
             Lookups lookups = Lookups.OFFLINE;
             RegistryResolver registries = null;
             CacheFile cache = options.cacheFile == null ? null : new CacheFile(options.cacheFile);
@@ -99,8 +119,9 @@ final class ReportRun {
             }
             if (!options.offline) {
                 vertx = Vertx.vertx();
-                registries = RegistryResolver.create(vertx, options.registry.settings(engine.policy()), new RegistryMetrics(), options.lookupTimeout);
-                lookups = new ResolverLookups(registries, options.lookupTimeout);
+                RegistryMetrics metrics = new RegistryMetrics();
+                registries = RegistryResolver.create(vertx, options.registry.settings(engine.policy()), metrics, options.lookupTimeout);
+                lookups = new ResolverLookups(layer.resolver(vertx, registries, metrics), options.lookupTimeout, live != null && options.cluster.imageApi);
                 if (cache != null) {
                     loaded = cache.load(Instant.now());
                     if (loaded.problem() != null) {
@@ -110,6 +131,10 @@ final class ReportRun {
                         registries.restore(loaded.lookups());
                     }
                 }
+            } else if (live != null && options.cluster.imageApi) {
+                // The image API is the cluster, not a registry: --offline keeps it, as serve --offline --image-api does.
+                vertx = Vertx.vertx();
+                lookups = new ResolverLookups(layer.resolver(vertx, offlineRegistries(lookups), new RegistryMetrics()), options.lookupTimeout, true);
             }
             List<ReportWriter> writers = new ArrayList<>();
             for (Output o : outputs) {
@@ -123,8 +148,8 @@ final class ReportRun {
             RunInfo info = new RunInfo(command, policy, oldPolicy, RuleCatalog.of(engine.policy(), old == null ? null : old.policy()),
                     Instant.now(), new Main.Version().getVersion()[0]);
             AuditResult result;
-            if (options.cluster.cluster) {
-                result = cluster(command, run, info, new ReportTee(writers));
+            if (live != null) {
+                result = cluster(command, live, run, info, new ReportTee(writers));
                 if (result == null) {
                     return Main.INVALID;
                 }
@@ -154,38 +179,67 @@ final class ReportRun {
             if (vertx != null) {
                 vertx.close();
             }
+            if (live != null) {
+                live.close();
+            }
         }
     }
 
+    static ImagePolicyEngine withIntegrated(ImagePolicyEngine engine, List<HostPattern> integrated) {
+        return integrated.isEmpty() ? engine : new ImagePolicyEngine(engine.policy().withServerSettings(integrated, java.util.Set.of()));
+    }
+
+    /** What answers for the registries behind the image API offline: the cache file's answers (in memory), else "offline". */
+    private static ImageResolver offlineRegistries(Lookups fromFile) {
+        return fromFile == Lookups.OFFLINE ? ImageResolver.OFFLINE : (group, deadline) -> Future.succeededFuture(fromFile.resolve(group));
+    }
+
     /**
-     * The live cluster: the informers serve --cluster runs are synced once (pull secrets, service accounts,
-     * namespaces), so each object is judged with the credentials and namespace exemptions the webhook
-     * would use for it; then every covered kind is listed page by page and judged as it arrives.
+     * The cluster as serve --cluster reads it, synced once (pull secrets, service accounts, namespaces, and with
+     * --image-api image streams and the cluster image configuration), so each object is judged with the
+     * credentials, namespace exemptions and image API answers the webhook would use for it.
      *
      * @return {@code null} when the cluster could not be read (said on standard error)
      */
-    private AuditResult cluster(String command, AuditRun run, RunInfo info, ReportTee writer) throws IOException, CredentialsException {
+    private LiveCluster openCluster(String command, List<HostPattern> integrated) throws IOException, CredentialsException {
         ClusterOptions o = options.cluster;
         ClusterSettings settings = new ClusterSettings(o.kubeconfig, o.context,
                 o.globalPullSecret == null ? null : SecretRef.parse(o.globalPullSecret), o.namespaces);
-        try (KubernetesClient client = KubernetesClients.create(settings);
-                ClusterWatch watch = ClusterWatch.start(client, settings, options.registry.settings().credentials())) {
-            watch.awaitSynced(SYNC_TIMEOUT);
-            ClusterObjects objects = new ClusterObjects(new ClusterLister(client, o.pageSize), o.namespaces);
-            AuditResult result = run.run(info, objects, watch.context(), writer);
+        LiveCluster live = null;
+        try {
+            live = LiveCluster.open(settings, options.registry.settings().credentials(), o.imageApi, integrated);
+            live.awaitSynced(SYNC_TIMEOUT);
+            return live;
+        } catch (java.util.concurrent.TimeoutException | KubernetesClientException e) {
+            if (live != null) {
+                live.close();
+            }
+            err.println(command + " --cluster: " + e.getMessage());
+            err.flush();
+            return null;
+        } catch (InterruptedException e) {
+            live.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Every covered kind listed page by page and judged as it arrives. @return {@code null} when the listing failed (said on standard error) */
+    private AuditResult cluster(String command, LiveCluster live, AuditRun run, RunInfo info, ReportTee writer) throws IOException {
+        ClusterOptions o = options.cluster;
+        try {
+            ClusterObjects objects = new ClusterObjects(new ClusterLister(live.client(), o.pageSize), o.namespaces);
+            AuditResult result = run.run(info, objects, live.watch().context(), writer);
             if (!objects.summary().notServed().isEmpty()) {
                 err.println(command + ": the API server does not serve " + objects.summary().notServed().stream().map(Object::toString)
                         .collect(java.util.stream.Collectors.joining(", ")) + " (not OpenShift?); nothing of those kinds was judged");
                 err.flush();
             }
             return result;
-        } catch (java.util.concurrent.TimeoutException | KubernetesClientException e) {
+        } catch (KubernetesClientException e) {
             err.println(command + " --cluster: " + e.getMessage());
             err.flush();
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 

@@ -17,10 +17,18 @@ import org.imagepolicy.webhook.registry.credentials.PullCredentials;
 final class ResolverLookups implements Lookups {
     private final ImageResolver resolver;
     private final Duration timeout;
+    private final boolean clusterNames;
 
-    ResolverLookups(ImageResolver resolver, Duration timeout) {
+    /** @param clusterNames whether {@code resolver} reads the OpenShift image API ({@link Lookups#readsClusterNames()}) */
+    ResolverLookups(ImageResolver resolver, Duration timeout, boolean clusterNames) {
         this.resolver = resolver;
         this.timeout = timeout;
+        this.clusterNames = clusterNames;
+    }
+
+    @Override
+    public boolean readsClusterNames() {
+        return clusterNames;
     }
 
     @Override

@@ -16,7 +16,6 @@ import org.imagepolicy.webhook.admission.ImageFacts;
 import org.imagepolicy.webhook.admission.ImagePolicyEngine;
 import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
-import org.imagepolicy.webhook.image.ImageReference;
 import org.imagepolicy.webhook.image.Resolution;
 import org.imagepolicy.webhook.load.PolicyFiles;
 import org.imagepolicy.webhook.policy.PolicyException;
@@ -50,6 +49,9 @@ final class ReviewCommand implements Callable<Integer> {
             description = "How long registry lookups may take (default: ${DEFAULT-VALUE}).")
     java.time.Duration lookupTimeout;
 
+    @Option(names = "--image-api", hidden = true, description = "Not here: review reads no cluster (see IMAGE_API_NEEDS_A_CLUSTER).")
+    boolean imageApi;
+
     @picocli.CommandLine.Mixin
     RegistryOptions registry = new RegistryOptions();
 
@@ -62,6 +64,11 @@ final class ReviewCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (imageApi) {
+            err.println("review: " + ExplainCommand.IMAGE_API_NEEDS_A_CLUSTER);
+            err.flush();
+            return Main.INVALID;
+        }
         ImagePolicyEngine engine;
         try {
             engine = new ImagePolicyEngine(PolicyFiles.load(policy, strict).policy());
@@ -89,7 +96,7 @@ final class ReviewCommand implements Callable<Integer> {
         PreparedRequest prepared = engine.prepare(in, java.util.Set.of(), mutate);
         ImageFacts facts;
         try {
-            facts = offline ? ImageFacts.OFFLINE : lookUp(engine.policy(), prepared.registryLookups());
+            facts = offline ? ImageFacts.OFFLINE : lookUp(engine.policy(), prepared);
         } catch (IllegalArgumentException | CredentialsException | IOException e) {
             err.println(e.getMessage());
             err.flush();
@@ -103,14 +110,15 @@ final class ReviewCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same resolver serve uses, for one request. */
-    private ImageFacts lookUp(org.imagepolicy.webhook.policy.ImagePolicy policy, List<ImageLookup> lookups) throws CredentialsException, IOException {
+    /** The same resolver serve uses without --cluster, for one request, its answers read back as the webhook reads them. */
+    private ImageFacts lookUp(org.imagepolicy.webhook.policy.ImagePolicy policy, PreparedRequest prepared) throws CredentialsException, IOException {
+        List<ImageLookup> lookups = prepared.lookups();
         if (lookups.isEmpty()) {
             return ImageFacts.OFFLINE;
         }
-        Map<ImageReference, Resolution> byReference = RegistryLookups.resolve(registry.settings(policy), lookupTimeout, lookups);
-        Resolution missing = new Resolution.Failed("no lookup was made for this image");
-        return (field, reference) -> byReference.getOrDefault(reference, missing);
+        Map<ImageLookup, Resolution> found = RegistryLookups.resolve(registry.settings(policy), lookupTimeout, lookups,
+                org.imagepolicy.webhook.server.ResolverLayer.NONE, null, false);
+        return prepared.facts(found, new Resolution.Failed("no lookup was made for this image"));
     }
 
     private byte[] read() throws IOException {

@@ -8,11 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.imagepolicy.webhook.cluster.ClusterSettings;
-import org.imagepolicy.webhook.cluster.ClusterWatch;
-import org.imagepolicy.webhook.cluster.KubernetesClients;
-import org.imagepolicy.webhook.cluster.openshift.OpenShiftImages;
 import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.image.HostPattern;
 import org.imagepolicy.webhook.policy.PolicyException;
@@ -130,14 +126,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LogSetup.use(logFormat);
-        List<HostPattern> integrated = new ArrayList<>();
-        for (String h : integratedRegistries) {
-            try {
-                integrated.add(HostPattern.parse(h));
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("--integrated-registry: " + e.getMessage());
-                return Main.INVALID;
-            }
+        List<HostPattern> integrated;
+        try {
+            integrated = ClusterOptions.hosts(integratedRegistries, "--integrated-registry");
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return Main.INVALID;
         }
         ServerSettings settings;
         try {
@@ -153,37 +147,25 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("--kubeconfig, --context, --global-pull-secret, --cluster-namespace and --image-api need --cluster");
             return Main.INVALID;
         }
-        ClusterWatch watch = null;
-        KubernetesClient client = null;
-        OpenShiftImages images = null;
+        LiveCluster live = null;
         if (cluster) {
             try {
                 ClusterSettings clusterSettings = new ClusterSettings(kubeconfig, kubeContext,
                         globalPullSecret == null ? null : SecretRef.parse(globalPullSecret), ClusterOptions.namespaces(clusterNamespaces,
                                 "--cluster-namespace"));
-                client = KubernetesClients.create(clusterSettings);
-                LOG.info("reading pull secrets, service accounts and namespaces from " + client.getMasterUrl() + "; not ready until they are listed");
-                watch = ClusterWatch.start(client, clusterSettings, settings.registry().credentials());
-                if (imageApi) {
-                    images = OpenShiftImages.start(client, watch, integrated, OpenShiftImages.REFRESH);
-                    LOG.info("resolving image streams and cluster images through " + client.getMasterUrl() + " (image.openshift.io/v1)");
-                }
+                live = LiveCluster.open(clusterSettings, settings.registry().credentials(), imageApi, integrated);
+                LOG.info("reading pull secrets, service accounts and namespaces from " + live.client().getMasterUrl()
+                        + "; not ready until they are listed");
             } catch (IllegalArgumentException | java.io.IOException | io.fabric8.kubernetes.client.KubernetesClientException e) {
                 spec.commandLine().getErr().println(e.getMessage());
-                if (client != null) {
-                    client.close();
-                }
                 return Main.INVALID;
             }
         }
-        WebhookServer server = watch == null ? new WebhookServer(settings)
-                : images == null ? new WebhookServer(settings, watch.context()) : new WebhookServer(settings, watch.context(), images);
-        if (watch != null) {
-            server.metrics().cluster(watch::staleness);
+        WebhookServer server = live == null ? new WebhookServer(settings) : new WebhookServer(settings, live.watch().context(), live.layer());
+        if (live != null) {
+            server.metrics().cluster(live.watch()::staleness);
         }
-        ClusterWatch informers = watch;
-        KubernetesClient kube = client;
-        OpenShiftImages imageApiLayer = images;
+        LiveCluster clusterToClose = live;
         try {
             server.start();
         } catch (PolicyException e) {
@@ -192,29 +174,21 @@ final class ServeCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("the policy is invalid; fix it and start again");
             server.close();
-            closeCluster(informers, kube, imageApiLayer);
+            if (clusterToClose != null) {
+                clusterToClose.close();
+            }
             return Main.INVALID;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("SIGTERM: draining, then stopping");
             server.close();
-            closeCluster(informers, kube, imageApiLayer);
+            if (clusterToClose != null) {
+                clusterToClose.close();
+            }
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
-    }
-
-    private static void closeCluster(ClusterWatch watch, KubernetesClient client, OpenShiftImages images) {
-        if (images != null) {
-            images.close();
-        }
-        if (watch != null) {
-            watch.close();
-        }
-        if (client != null) {
-            client.close();
-        }
     }
 }

@@ -36,4 +36,11 @@ public sealed interface Resolution {
     }
 
     Failed OFFLINE = new Failed("offline");
+
+    /**
+     * An image stream reference where the image API was not read: said by every front-end that did not read
+     * it, so a report never looks as if it had.
+     */
+    Failed WITHOUT_IMAGE_API = new Failed("image stream references are resolved through the OpenShift image API, which was not read here"
+            + " (serve, audit, diff and explain read it with --cluster --image-api on OpenShift)");
 }

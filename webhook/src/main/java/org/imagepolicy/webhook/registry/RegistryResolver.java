@@ -28,8 +28,6 @@ import org.imagepolicy.webhook.registry.credentials.PullCredentials;
  * the cache, one gate per registry, and a deadline that always holds.
  */
 public final class RegistryResolver implements ImageResolver {
-    static final String STREAMS_NEED_THE_IMAGE_API = "image stream references are resolved through the OpenShift image API, which this"
-            + " webhook reads only with serve --cluster on OpenShift (--image-api)";
     private final Vertx vertx;
     private final RegistryClient client;
     private final ImageInspector inspector;
@@ -140,7 +138,7 @@ public final class RegistryResolver implements ImageResolver {
     /** Never fails: every failure becomes a Resolution.Failed with the reason in words. */
     private Future<Resolution> one(ImageLookup l, PullCredentials credentials) {
         if (l.reference() == null) {
-            return Future.succeededFuture(new Resolution.Failed(STREAMS_NEED_THE_IMAGE_API));
+            return Future.succeededFuture(Resolution.WITHOUT_IMAGE_API);
         }
         if (l.registryKey().isEmpty()) {
             return Future.succeededFuture(new Resolution.Failed("\"" + l.reference() + "\" names no registry, so it cannot be looked up;"

@@ -101,8 +101,7 @@ public final class WebhookServer implements AutoCloseable {
         ImageResolver registries = settings.offline() ? ImageResolver.OFFLINE
                 : RegistryResolver.create(vertx, settings.registry().withInsecure(policy.engine().policy().insecureRegistries()),
                         metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
-        org.imagepolicy.webhook.registry.ImageApiIndex imageApi = layer.imageApi(metrics.registries());
-        ImageResolver resolver = imageApi == null ? registries : new org.imagepolicy.webhook.registry.ImageApiResolver(vertx, registries, imageApi);
+        ImageResolver resolver = layer.resolver(vertx, registries, metrics.registries());
         decisionLog = new DecisionLog(metrics);
         List<Future<?>> listening = new ArrayList<>();
         // Servers created from one thread share that thread's context, hence one event loop, however many

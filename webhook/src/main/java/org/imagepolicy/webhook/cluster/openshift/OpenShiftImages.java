@@ -40,6 +40,8 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private final Duration refresh;
     private SharedIndexInformer<GenericKubernetesResource> configInformer;
     private volatile ClusterImages images;
+    /** The configuration has been applied once, or cannot be read (3.x): one-shot runs wait for either. */
+    private volatile boolean configAnswered;
 
     private OpenShiftImages(KubernetesClient client, List<HostPattern> configured, Function<String, JsonNode> imageReader, Duration refresh) {
         this.client = client;
@@ -64,6 +66,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
                 o.hostnames.update(tree(client, obj));
+                o.configAnswered = true;
             }
 
             @Override
@@ -79,6 +82,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
         o.configInformer.exceptionHandler((started, t) -> {
             // 3.x clusters have no config.openshift.io: then only the configured names count. Not a readiness matter.
             LOG.fine(() -> "cannot read image.config.openshift.io/cluster: " + t.getMessage());
+            o.configAnswered = true;
             return true;
         });
         o.configInformer.start();
@@ -118,6 +122,15 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     @Override
     public List<HostPattern> integratedRegistries() {
         return hostnames.get();
+    }
+
+    /**
+     * Whether the cluster image configuration has been read once (its hostnames applied, or there is no
+     * object named cluster) or found unreadable (3.x): {@code audit} and {@code explain} wait for it, so
+     * they judge with the hostnames the webhook has.
+     */
+    public boolean hostnamesRead() {
+        return configAnswered || configInformer.hasSynced() && configInformer.getStore().list().isEmpty();
     }
 
     private List<HostPattern> allIntegrated() {
