@@ -30,6 +30,8 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OpenShiftImages.class.getName());
     /** The documented bound on how late a new annotation of an Image is seen (plus one read of the held images). */
     public static final Duration REFRESH = Duration.ofSeconds(30);
+    /** How long start-up waits to learn whether the API server serves the image API (well inside the chart's 30 s startup probe). */
+    static final Duration CHECK_WAIT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -53,8 +55,10 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
      *
      * @param configured integrated registry hostnames from {@code --integrated-registry} (the policy's own are the engine's)
      * @param refresh    how often held Images are read again: the bound on a new annotation's delay
+     * @throws ImageApiUnavailableException when the API server answers that it does not serve {@code image.openshift.io/v1}
      */
     public static OpenShiftImages start(KubernetesClient client, ClusterWatch watch, List<HostPattern> configured, Duration refresh) {
+        ImageApiCheck.require(client, CHECK_WAIT);
         OpenShiftImages o = new OpenShiftImages(client, configured, ClusterImages.through(client), refresh);
         watch.inform("imagestreams", client.genericKubernetesResources(ImageApi.IMAGE_STREAMS).inAnyNamespace().withLimit(500L),
                 s -> o.streams.put(tree(client, s)), s -> o.streams.remove(s.getMetadata().getNamespace(), s.getMetadata().getName()),
