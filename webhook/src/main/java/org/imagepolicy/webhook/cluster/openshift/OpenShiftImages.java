@@ -41,7 +41,8 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private final Function<String, JsonNode> imageReader;
     private final Duration refresh;
     private SharedIndexInformer<GenericKubernetesResource> configInformer;
-    private volatile ClusterImages images;
+    /** One per server that asked (one in serve; tests run several servers on one cluster view). */
+    private final List<ClusterImages> images = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private OpenShiftImages(KubernetesClient client, List<HostPattern> configured, Function<String, JsonNode> imageReader, Duration refresh) {
         this.client = client;
@@ -100,7 +101,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     @Override
     public ImageApiIndex imageApi(RegistryMetrics metrics) {
         ClusterImages held = new ClusterImages(imageReader, refresh, metrics.registry("image.openshift.io"));
-        images = held;
+        images.add(held);
         return new ImageApiIndex() {
             @Override
             public ImageStreamRecord stream(String namespace, String name) {
@@ -136,9 +137,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
 
     /** Reads every held Image again now (tests; the background does it every {@code refresh}). */
     public void refreshImages() {
-        if (images != null) {
-            images.refresh();
-        }
+        images.forEach(ClusterImages::refresh);
     }
 
     @Override
@@ -146,8 +145,6 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
         if (configInformer != null) {
             configInformer.stop();
         }
-        if (images != null) {
-            images.close();
-        }
+        images.forEach(ClusterImages::close);
     }
 }
