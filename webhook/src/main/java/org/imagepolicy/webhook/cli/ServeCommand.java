@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import org.imagepolicy.webhook.cluster.ClusterSettings;
 import org.imagepolicy.webhook.cluster.ClusterWatch;
 import org.imagepolicy.webhook.cluster.KubernetesClients;
-import org.imagepolicy.webhook.cluster.openshift.ImageApiUnavailableException;
 import org.imagepolicy.webhook.cluster.openshift.OpenShiftImages;
 import org.imagepolicy.webhook.cluster.SecretRef;
 import org.imagepolicy.webhook.image.HostPattern;
@@ -166,22 +165,12 @@ final class ServeCommand implements Callable<Integer> {
                 LOG.info("reading pull secrets, service accounts and namespaces from " + client.getMasterUrl() + "; not ready until they are listed");
                 watch = ClusterWatch.start(client, clusterSettings, settings.registry().credentials());
                 if (imageApi) {
-                    try {
-                        images = OpenShiftImages.start(client, watch, integrated, OpenShiftImages.REFRESH);
-                    } catch (ImageApiUnavailableException e) {
-                        // Not half-blind: rules on Image annotations (deny-execution) would silently never fire.
-                        spec.commandLine().getErr().println("--image-api: " + e.getMessage() + ". Remove --image-api to run without"
-                                + " the image API (with the chart: openshift.enabled=false), or point --kubeconfig at an OpenShift cluster");
-                        closeCluster(watch, client, null);
-                        return Main.INVALID;
-                    }
+                    images = OpenShiftImages.start(client, watch, integrated, OpenShiftImages.REFRESH);
                     LOG.info("resolving image streams and cluster images through " + client.getMasterUrl() + " (image.openshift.io/v1)");
                 }
             } catch (IllegalArgumentException | java.io.IOException | io.fabric8.kubernetes.client.KubernetesClientException e) {
                 spec.commandLine().getErr().println(e.getMessage());
-                if (client != null) {
-                    client.close();
-                }
+                closeCluster(watch, client, null);
                 return Main.INVALID;
             }
         }

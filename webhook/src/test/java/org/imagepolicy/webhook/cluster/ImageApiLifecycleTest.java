@@ -279,8 +279,11 @@ class ImageApiLifecycleTest {
         open.add(watch);
         assertThatThrownBy(() -> OpenShiftImages.start(client, watch, List.of(), Duration.ofHours(1)))
                 .isInstanceOf(ImageApiUnavailableException.class)
-                .hasMessage("the API server " + client.getMasterUrl() + " does not serve image.openshift.io/v1 (imagestreams: 404 Not Found):"
-                        + " it is not an OpenShift cluster, so image streams and the cluster's Image objects cannot be read");
+                .isInstanceOf(IllegalArgumentException.class) // what every command prints and exits 2 for
+                .hasMessage("--image-api: the API server " + client.getMasterUrl() + " does not serve image.openshift.io/v1 (imagestreams:"
+                        + " 404 Not Found): it is not an OpenShift cluster, so image streams and the cluster's Image objects cannot be read."
+                        + " Remove --image-api to run without the image API (with the chart: openshift.enabled=false), or point --kubeconfig"
+                        + " at an OpenShift cluster");
     }
 
     @Test

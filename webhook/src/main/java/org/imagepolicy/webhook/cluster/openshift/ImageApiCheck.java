@@ -48,7 +48,7 @@ final class ImageApiCheck {
                     + wait.toSeconds() + " s; starting, not ready until image streams are listed");
             answer.whenComplete((v, failure) -> {
                 if (failure != null && notServed(failure.getCause() == null ? failure : failure.getCause())) {
-                    LOG.severe(() -> missing(server) + "; the webhook stays not ready: restart it without --image-api");
+                    LOG.severe(() -> missing(server) + "; until then it stays not ready");
                 }
             });
         } catch (InterruptedException e) {
@@ -69,7 +69,8 @@ final class ImageApiCheck {
     }
 
     private static String missing(String server) {
-        return "the API server " + server + " does not serve image.openshift.io/v1 (imagestreams: 404 Not Found): it is not an OpenShift"
-                + " cluster, so image streams and the cluster's Image objects cannot be read";
+        return "--image-api: the API server " + server + " does not serve image.openshift.io/v1 (imagestreams: 404 Not Found): it is not"
+                + " an OpenShift cluster, so image streams and the cluster's Image objects cannot be read. Remove --image-api to run"
+                + " without the image API (with the chart: openshift.enabled=false), or point --kubeconfig at an OpenShift cluster";
     }
 }
