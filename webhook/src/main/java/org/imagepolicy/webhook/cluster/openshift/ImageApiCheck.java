@@ -1,5 +1,6 @@
 package org.imagepolicy.webhook.cluster.openshift;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -28,8 +29,8 @@ final class ImageApiCheck {
      */
     static void require(KubernetesClient client, Duration wait) {
         String server = String.valueOf(client.getMasterUrl());
-        CompletableFuture<Void> answer = CompletableFuture.runAsync(
-                () -> client.genericKubernetesResources(ImageApi.IMAGE_STREAMS).inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()), r -> {
+        CompletableFuture<Void> answer = CompletableFuture.runAsync(() -> client.genericKubernetesResources(ImageApi.IMAGE_STREAMS)
+                .inAnyNamespace().list(new ListOptionsBuilder().withLimit(1L).build()), r -> {
                     Thread t = new Thread(r, "image-api-check");
                     t.setDaemon(true);
                     t.start();
