@@ -65,6 +65,37 @@ class ImageApiConformanceTest {
             - name: allow-all
               onResources: [{resource: pods}, {group: build.openshift.io, resource: builds}]
             """;
+    /** §4 B's config with P = AttemptRewrite: B.24-26 as upstream runs them. */
+    static final String B_ATTEMPT_POLICY = B_POLICY.replace("RequiredRewrite", "AttemptRewrite");
+    /** §4 B.30: RequiredRewrite and one builds rule without a policy (upstream's test skips the defaulting that fills it in). */
+    static final String B30_POLICY = """
+            apiVersion: image.openshift.io/v1
+            kind: ImagePolicyConfig
+            resolveImages: RequiredRewrite
+            resolutionRules:
+            - targetResource: {group: build.openshift.io, resource: builds}
+            executionRules:
+            - name: allow-all
+              onResources: [{resource: pods}, {group: build.openshift.io, resource: builds}]
+            """;
+    /**
+     * §4 C's config: AttemptRewrite, no resolution rules, allow-all on pods plus a deny rule on index.docker.io; with
+     * {@code skipControllerOwned: true}, upstream's owner skip (checked by default here, README "Where this differs").
+     */
+    static final String C_POLICY = """
+            apiVersion: image.openshift.io/v1
+            kind: ImagePolicyConfig
+            resolveImages: AttemptRewrite
+            resolutionRules: []
+            skipControllerOwned: true
+            executionRules:
+            - name: allow-all
+            - name: deny-index
+              reject: true
+              matchRegistries: [index.docker.io]
+            """;
+    static final String C_APP_SHA = "sha256:" + "0".repeat(63) + "5";
+    static final String C_OWNED_SHA = "sha256:" + "0".repeat(63) + "6";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static KubernetesMockServer mock;
@@ -78,7 +109,11 @@ class ImageApiConformanceTest {
     static OpenShiftImages imagesB;
     static RunningServer serverA;
     static RunningServer serverB;
+    static RunningServer serverBAttempt;
+    static RunningServer serverB30;
+    static RunningServer serverC;
     static HttpClient httpA;
+    static final Map<RunningServer, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
     static HttpClient httpB;
 
     @BeforeAll
@@ -100,6 +135,12 @@ class ImageApiConformanceTest {
         api.create(stream("strict", "test", false, INTEGRATED + ":5000/strict/test", Map.of("other", IMAGE1_SHA)));
         api.create(stream("fallback", "test", true, INTEGRATED + ":5000/fallback/test", Map.of()));
         api.create(stream("fallback", "empty", true, "", Map.of()));
+        api.create(stream("nolocal", "test", false, INTEGRATED + ":5000/nolocal/test", Map.of()));
+        // §4 C: csuite/app has no tag and no repository yet (nothing resolves it); csuite/owned's Image is read by C.38 first
+        api.create(image(C_APP_SHA, INTEGRATED + "/csuite/app@" + C_APP_SHA, Map.of(), Map.of()));
+        api.create(image(C_OWNED_SHA, INTEGRATED + "/csuite/owned@" + C_OWNED_SHA, Map.of(), Map.of()));
+        api.create(stream("csuite", "app", true, "", Map.of()));
+        api.create(stream("csuite", "owned", true, INTEGRATED + "/csuite/owned", Map.of("v1", C_OWNED_SHA)));
 
         RegistrySettings registries = new RegistrySettings(Set.of(), ClusterFixture.certsD(dir, List.of(registry)), Set.of(), "linux/amd64",
                 Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofMinutes(10), 8, CredentialSource.anonymous());
@@ -118,12 +159,20 @@ class ImageApiConformanceTest {
         serverB = RunningServer.startOnline(b, B_POLICY, registries, Duration.ofSeconds(5), watch.context(), imagesB, configured);
         httpA = serverA.client(HttpClient.Version.HTTP_2);
         httpB = serverB.client(HttpClient.Version.HTTP_2);
+        // The same image API behind three more policies; each server holds its own Images (none is read twice per server).
+        serverBAttempt = RunningServer.startOnline(Files.createDirectories(dir.resolve("b-attempt")), B_ATTEMPT_POLICY, registries,
+                Duration.ofSeconds(5), watch.context(), imagesB, configured);
+        serverB30 = RunningServer.startOnline(Files.createDirectories(dir.resolve("b30")), B30_POLICY, registries, Duration.ofSeconds(5),
+                watch.context(), imagesB, configured);
+        serverC = RunningServer.startOnline(Files.createDirectories(dir.resolve("c")), C_POLICY, registries, Duration.ofSeconds(5),
+                watch.context(), imagesB, configured);
     }
 
     @AfterAll
     static void stop() {
         for (AutoCloseable c : new AutoCloseable[] {serverA == null ? null : serverA::close, serverB == null ? null : serverB::close,
-                imagesA, imagesB, watch, registry}) {
+                serverBAttempt == null ? null : serverBAttempt::close, serverB30 == null ? null : serverB30::close,
+                serverC == null ? null : serverC::close, imagesA, imagesB, watch, registry}) {
             try {
                 if (c != null) {
                     c.close();
@@ -223,6 +272,22 @@ class ImageApiConformanceTest {
         request.putObject("resource").put("group", group).put("version", version).put("resource", resource);
         request.set("object", object);
         return review.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An UPDATE whose old object is the same object (§4 B.29, G.85). */
+    static byte[] unchangedUpdate(ObjectNode object, String group, String version, String resource) throws Exception {
+        ObjectNode review = (ObjectNode) ClusterFixture.JSON.readTree(review(object, group, version, resource));
+        ObjectNode request = (ObjectNode) review.path("request");
+        request.put("operation", "UPDATE").set("oldObject", object.deepCopy());
+        return review.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code path} ("/validate" or "/mutate") of one of the servers; the response part of the review. */
+    static JsonNode on(RunningServer server, String path, byte[] review) throws Exception {
+        HttpClient http = CLIENTS.computeIfAbsent(server, s -> s.client(HttpClient.Version.HTTP_2));
+        HttpResponse<String> r = server.post(http, path, "application/json", HttpRequest.BodyPublishers.ofByteArray(review));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ClusterFixture.JSON.readTree(r.body()).path("response");
     }
 
     static JsonNode validateA(byte[] review) throws Exception {
@@ -515,5 +580,132 @@ class ImageApiConformanceTest {
                 "references of kind ImageStreamTag must be of the form NAME:TAG");
         assertDenied(mutateB(review(build("customStrategy", "ImageStreamImage", "test", "Build"), "build.openshift.io", "v1", "builds")),
                 "references of kind ImageStreamImage must be of the form NAME@DIGEST");
+    }
+
+    @Test
+    @DisplayName("§4 B.24 (upstream's AttemptRewrite) tag missing, stream local with a repository: rewritten to the tag form")
+    void b24_streamFallbackUnderAttemptRewrite() throws Exception {
+        assertPatched(on(serverBAttempt, "/mutate", review(replicaSet("fallback", "test:other", Map.of()), "extensions", "v1beta1",
+                "replicasets")), "/spec/template/spec/containers/0/image", INTEGRATED + ":5000/fallback/test:other");
+    }
+
+    @Test
+    @DisplayName("§4 B.25 AttemptRewrite, tag missing, stream with a repository but local lookup off: allowed, unchanged")
+    void b25_streamNotLocalUnchanged() throws Exception {
+        assertUnchanged(on(serverBAttempt, "/mutate", review(replicaSet("nolocal", "test:other", Map.of()), "extensions", "v1beta1",
+                "replicasets")));
+    }
+
+    @Test
+    @DisplayName("§4 B.26 AttemptRewrite, tag missing, stream local but without a repository: allowed, unchanged")
+    void b26_streamWithoutRepositoryUnderAttemptRewrite() throws Exception {
+        assertUnchanged(on(serverBAttempt, "/mutate", review(replicaSet("fallback", "empty:other", Map.of()), "extensions", "v1beta1",
+                "replicasets")));
+    }
+
+    @Test
+    @DisplayName("§4 B.29 Build UPDATE where old equals new: allowed, unchanged, and the references are not visited")
+    void b29_unchangedBuildUpdateNotVisited() throws Exception {
+        ObjectNode resolvable = build("customStrategy", "ImageStreamTag", "test:other", "Build");
+        assertUnchanged(mutateB(unchangedUpdate(resolvable, "build.openshift.io", "v1", "builds")));
+        // Not visited, rather than visited and not rewritten: a reference RequiredRewrite denies on CREATE passes unchanged.
+        ObjectNode unresolvable = build("customStrategy", "ImageStreamTag", "nosuchstream:tag", "Build");
+        assertDenied(mutateB(review(unresolvable, "build.openshift.io", "v1", "builds")), "spec.strategy.customStrategy.from",
+                "image stream default/nosuchstream not found");
+        assertUnchanged(mutateB(unchangedUpdate(unresolvable, "build.openshift.io", "v1", "builds")));
+        assertAllowed(on(serverB, "/validate", unchangedUpdate(unresolvable, "build.openshift.io", "v1", "builds")));
+    }
+
+    @Test
+    @DisplayName("§4 B.30 (differs from upstream's test, which skips defaulting) a builds rule without a policy takes resolveImages"
+            + " (RequiredRewrite), so the ImageStreamTag from is rewritten, as upstream does once its defaulting has run")
+    void b30_ruleWithoutPolicyIsDefaulted() throws Exception {
+        JsonNode created = on(serverB30, "/mutate", review(build("customStrategy", "ImageStreamTag", "test:other", "Build"),
+                "build.openshift.io", "v1", "builds"));
+        assertPatched(created, "/spec/strategy/customStrategy/from", "{\"kind\":\"DockerImage\",\"name\":\"" + IMAGE1_REF + "\"}");
+        // ... and the defaulted RequiredRewrite is required: what does not resolve is denied
+        assertDenied(on(serverB30, "/mutate", review(build("customStrategy", "ImageStreamTag", "nosuchstream:tag", "Build"),
+                "build.openshift.io", "v1", "builds")), "spec.strategy.customStrategy.from");
+    }
+
+    static ObjectNode cPod(String namespace, String image, boolean controllerOwned) {
+        ObjectNode p = pod(namespace, image, false, Map.of());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) p.path("spec").path("containers")).addObject().put("name", "second").put("image", image);
+        if (controllerOwned) {
+            ((ObjectNode) p.path("metadata")).putArray("ownerReferences").addObject().put("apiVersion", "apps/v1").put("kind", "ReplicaSet")
+                    .put("name", "web-1").put("uid", "4c8e0a0c-0000-4000-8000-000000000001").put("controller", true);
+        }
+        return p;
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("§4 C.35 AttemptRewrite: a pod on index.docker.io is denied by the deny rule in both phases, though the image API knows its Image")
+    void c35_denyRegistryWhateverTheImageApiSays() throws Exception {
+        byte[] review = review(pod("csuite", "index.docker.io/mysql@" + GOOD_SHA, false, Map.of()), "", "v1", "pods");
+        assertDenied(on(serverC, "/mutate", review), "spec.containers[0].image", "deny-index");
+        assertDenied(on(serverC, "/validate", review), "spec.containers[0].image", "deny-index");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("§4 C.36 two containers app:v1: the image API cannot resolve it at admission (allowed, unchanged); once the tag is"
+            + " imported it resolves, and the validate phase still leaves the pod as it is")
+    void c36_resolutionFailsThenWorksValidateDoesNotRewrite() throws Exception {
+        byte[] review = review(cPod("csuite", "app:v1", false), "", "v1", "pods");
+        assertUnchanged(on(serverC, "/mutate", review));
+        api.replace(stream("csuite", "app", true, INTEGRATED + "/csuite/app", Map.of("v1", C_APP_SHA)));
+        Await.until("the tag imported: /mutate now rewrites app:v1", Duration.ofSeconds(20), () -> patchOf(serverC, review).size() == 2);
+        JsonNode validated = on(serverC, "/validate", review);
+        assertAllowed(validated);
+        assertThat(validated.has("patch")).as(validated.toString()).isFalse();
+        assertThat(validated.path("warnings").toString()).doesNotContain("changed after admission");
+    }
+
+    private static JsonNode patchOf(RunningServer server, byte[] review) {
+        try {
+            return patch(on(server, "/mutate", review));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("§4 C.37 with skipControllerOwned: true a controller-owned pod is allowed, unchanged, with no resolution at all"
+            + " (no request at the API server)")
+    void c37_controllerOwnedNotResolved() throws Exception {
+        int before = mock.getRequestCount();
+        assertUnchanged(on(serverC, "/mutate", review(cPod("csuite", "owned:v1", true), "", "v1", "pods")));
+        assertThat(mock.getRequestCount() - before).as("owned:v1's Image was never read: resolving it would GET images/<digest>").isZero();
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("§4 C.38 the owner reference removed: both containers are rewritten to the image stream's digest; validate leaves the pod as is")
+    void c38_ownerRemovedRewritten() throws Exception {
+        byte[] review = review(cPod("csuite", "owned:v1", false), "", "v1", "pods");
+        int before = mock.getRequestCount();
+        JsonNode p = patch(on(serverC, "/mutate", review));
+        assertThat(mock.getRequestCount() - before).as("the Image read once, for both containers").isEqualTo(1);
+        String pinned = INTEGRATED + "/csuite/owned@" + C_OWNED_SHA;
+        assertThat(p).as(p.toString()).hasSize(2);
+        assertThat(p.findValuesAsText("path")).containsExactlyInAnyOrder("/spec/containers/0/image", "/spec/containers/1/image");
+        assertThat(p.findValuesAsText("value")).containsExactly(pinned, pinned);
+        JsonNode validated = on(serverC, "/validate", review);
+        assertAllowed(validated);
+        assertThat(validated.has("patch")).isFalse();
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("§4 C.39 after C.38 a later plug-in sets container 0 back to the tag: validate neither rewrites nor fails (changed after admission)")
+    void c39_tagPutBackAfterAdmissionNotFailed() throws Exception {
+        ObjectNode p = cPod("csuite", "owned:v1", false);
+        ((ObjectNode) p.path("spec").path("containers").get(1)).put("image", INTEGRATED + "/csuite/owned@" + C_OWNED_SHA);
+        JsonNode validated = on(serverC, "/validate", review(p, "", "v1", "pods"));
+        assertAllowed(validated);
+        assertThat(validated.has("patch")).isFalse();
+        assertThat(validated.toString()).doesNotContain("changed after admission");
     }
 }

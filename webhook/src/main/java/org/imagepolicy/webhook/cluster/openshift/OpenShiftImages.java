@@ -30,6 +30,8 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(OpenShiftImages.class.getName());
     /** The documented bound on how late a new annotation of an Image is seen (plus one read of the held images). */
     public static final Duration REFRESH = Duration.ofSeconds(30);
+    /** How long start-up waits to learn whether the API server serves the image API (well inside the chart's 30 s startup probe). */
+    static final Duration CHECK_WAIT = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -39,7 +41,8 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     private final Function<String, JsonNode> imageReader;
     private final Duration refresh;
     private SharedIndexInformer<GenericKubernetesResource> configInformer;
-    private volatile ClusterImages images;
+    /** One per server that asked (one in serve; tests run several servers on one cluster view). */
+    private final List<ClusterImages> images = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The configuration has been applied once, or cannot be read (3.x): one-shot runs wait for either. */
     private volatile boolean configAnswered;
 
@@ -55,8 +58,10 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
      *
      * @param configured integrated registry hostnames from {@code --integrated-registry} (the policy's own are the engine's)
      * @param refresh    how often held Images are read again: the bound on a new annotation's delay
+     * @throws ImageApiUnavailableException when the API server answers that it does not serve {@code image.openshift.io/v1}
      */
     public static OpenShiftImages start(KubernetesClient client, ClusterWatch watch, List<HostPattern> configured, Duration refresh) {
+        ImageApiCheck.require(client, CHECK_WAIT);
         OpenShiftImages o = new OpenShiftImages(client, configured, ClusterImages.through(client), refresh);
         watch.inform("imagestreams", client.genericKubernetesResources(ImageApi.IMAGE_STREAMS).inAnyNamespace().withLimit(500L),
                 s -> o.streams.put(tree(client, s)), s -> o.streams.remove(s.getMetadata().getNamespace(), s.getMetadata().getName()),
@@ -100,7 +105,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     @Override
     public ImageApiIndex imageApi(RegistryMetrics metrics) {
         ClusterImages held = new ClusterImages(imageReader, refresh, metrics.registry("image.openshift.io"));
-        images = held;
+        images.add(held);
         return new ImageApiIndex() {
             @Override
             public ImageStreamRecord stream(String namespace, String name) {
@@ -145,9 +150,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
 
     /** Reads every held Image again now (tests; the background does it every {@code refresh}). */
     public void refreshImages() {
-        if (images != null) {
-            images.refresh();
-        }
+        images.forEach(ClusterImages::refresh);
     }
 
     @Override
@@ -155,8 +158,6 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
         if (configInformer != null) {
             configInformer.stop();
         }
-        if (images != null) {
-            images.close();
-        }
+        images.forEach(ClusterImages::close);
     }
 }
