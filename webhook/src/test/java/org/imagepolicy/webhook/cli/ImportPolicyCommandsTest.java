@@ -65,6 +65,37 @@ class ImportPolicyCommandsTest {
     }
 
     @Test
+    void checkPolicyNamesTheExactLineOfEachProblemInAMalformedRegistriesConf(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("registries.conf");
+        Files.writeString(conf, """
+                # /etc/containers/registries.conf
+                unqualified-search-registries = [
+                  "registry.access.redhat.com",
+                  "docker.io/library",
+                ]
+
+                [[registry]]
+                location = "quay.io"
+                [[registry.mirror]]
+                location = "mirror.example.com"
+
+                [[registry]]
+                prefix = "registry.untrusted.example.com"
+                blocked = true
+                blocked = false
+                """);
+        Run duplicate = run("check-policy", conf.toString());
+        assertThat(duplicate.exit()).isEqualTo(2);
+        assertThat(duplicate.err()).contains(conf + ":15: invalid TOML: duplicate key \"blocked\" (first set at line 14); set each key once");
+
+        Files.writeString(conf, Files.readString(conf).replace("blocked = false\n", "insecure = \"sometimes\"\n")
+                .replace("\"docker.io/library\"", "\"https://docker.io\""));
+        Run invalid = run("check-policy", conf.toString());
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains(conf + ":4: unqualified-search-registries[1]: ").contains(conf + ":15: registry[1].insecure: ");
+    }
+
+    @Test
     void checkPolicyExplainsTheDocumentationsFormattingArtefacts() {
         Path json = SOURCES.resolve("installer-image-policy-config-as-documented-with-formatting-artefacts.json");
         Run r = run("check-policy", json.toString());
