@@ -85,6 +85,46 @@ class RegistrySourcesTest {
     }
 
     @Test
+    void wildcardInsecureRegistriesAreKeptCanonicalAndABareTopLevelDomainIsWarnedAbout() throws Exception {
+        String image = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: cluster
+                spec:
+                  registrySources:
+                    insecureRegistries:
+                    - '*.Lab.Example.com'
+                    - '*.registry.internal:5000'
+                    - registry.lab.example.net:05000
+                    - '*.corp'
+                """;
+        PolicyParser.Parsed fromImage = new PolicyParser(false).parse("image.yaml", image);
+        assertThat(fromImage.policy().insecureRegistries())
+                .containsExactly("*.lab.example.com", "*.registry.internal:5000", "registry.lab.example.net:5000", "*.corp");
+        assertThat(fromImage.warnings()).extracting(PolicyProblem::format).singleElement().asString()
+                .startsWith("image.yaml:11: warning: spec.registrySources.insecureRegistries[3]: \"*.corp\" makes every registry under .corp"
+                        + " insecure: lookups there accept any certificate or plain HTTP");
+
+        String conf = """
+                [[registry]]
+                location = "*.dev.example.com"
+                insecure = true
+
+                [[registry]]
+                prefix = "quay.io/team"
+                location = "mirror.dev.example.com:8443/team"
+                insecure = true
+                """;
+        PolicyParser.Parsed fromConf = new PolicyParser(false).parse("registries.conf", conf);
+        assertThat(fromConf.policy().insecureRegistries()).containsExactly("*.dev.example.com", "mirror.dev.example.com:8443");
+        assertThat(fromConf.warnings()).isEmpty();
+        // What check-policy --explain prints reads back as the same insecure registries.
+        PolicyParser.Parsed back = new PolicyParser(false).parse("explained.yaml", PolicyWriter.yaml(fromImage.policy()));
+        assertThat(back.policy().insecureRegistries()).isEqualTo(fromImage.policy().insecureRegistries());
+    }
+
+    @Test
     void aTagInARegistrySourceIsWidenedToItsRepositoryWithAWarning() throws Exception {
         PolicyParser.Parsed parsed = parse(DIR.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml"));
         assertThat(parsed.warnings()).extracting(PolicyProblem::format).anySatisfy(w -> assertThat(w)
