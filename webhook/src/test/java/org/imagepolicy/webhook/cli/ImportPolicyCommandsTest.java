@@ -155,4 +155,36 @@ class ImportPolicyCommandsTest {
                 "quay.io/org/app:1");
         assertThat(none.out()).contains("Decision: SKIPPED").contains("no allowedRegistriesForImport");
     }
+
+    @Test
+    void explainAndAuditJudgeImageStreamTagsAndImageTagsAsTheWebhookDoes(@TempDir Path dir) throws Exception {
+        String policy = SOURCES.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml").toString();
+        Run tag = run("explain", "--offline", "--policy", policy, "--resource", "imagestreamtags", "docker.io/library/nginx:1.25");
+        assertThat(tag.exit()).as(tag.err()).isEqualTo(1);
+        assertThat(tag.out()).contains("Decision: DENIED")
+                .contains("tag.from.name: Forbidden: this image is prohibited by policy: importing \"docker.io/library/nginx:1.25\"");
+        Run imageTag = run("explain", "--offline", "--policy", policy, "--resource", "imagetags", "quay.io/org/app:1");
+        assertThat(imageTag.exit()).as(imageTag.err()).isZero();
+        assertThat(imageTag.out()).contains("Decision: ALLOWED").contains("the import policy allows it");
+
+        Path manifest = dir.resolve("istag.yaml");
+        Files.writeString(manifest, """
+                apiVersion: image.openshift.io/v1
+                kind: ImageStreamTag
+                metadata:
+                  name: app:1
+                  namespace: shop
+                tag:
+                  name: "1"
+                  from:
+                    kind: DockerImage
+                    name: docker.io/library/nginx:1.25
+                  importPolicy: {}
+                  referencePolicy:
+                    type: Source
+                """);
+        Run audit = run("audit", "--offline", "-q", "--policy", policy, "-o", "json", manifest.toString());
+        assertThat(new ObjectMapper().readTree(audit.out()).toString()).contains("tag.from.name").contains("\"fail\"")
+                .contains("allowedRegistriesForImport");
+    }
 }
