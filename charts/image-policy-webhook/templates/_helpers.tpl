@@ -165,13 +165,19 @@ capabilities:
 {{- end }}
 {{- end -}}
 
-{{/* Validating only: the import policy (allowedRegistriesForImport) on ImageStreams and ImageStreamImports, as OpenShift checks them. */}}
+{{/* Validating only: the import policy (allowedRegistriesForImport) wherever openshift-apiserver checks it: ImageStreams
+(spec, and status as the import controller writes it), ImageStreamTags, ImageTags and ImageStreamImports. */}}
 {{- define "ipw.importRules" -}}
 {{- if .Values.openshift.enabled }}
 - apiGroups: [image.openshift.io]
   apiVersions: [v1]
   operations: [CREATE, UPDATE]
-  resources: [imagestreams]
+  resources: [imagestreams, imagestreamtags, imagetags]
+  scope: Namespaced
+- apiGroups: [image.openshift.io]
+  apiVersions: [v1]
+  operations: [UPDATE]
+  resources: [imagestreams/status]
   scope: Namespaced
 - apiGroups: [image.openshift.io]
   apiVersions: [v1]

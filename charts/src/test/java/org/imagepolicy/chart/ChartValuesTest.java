@@ -194,7 +194,7 @@ class ChartValuesTest {
     void openshiftCoversItsGroupsAndCanUseTheServiceCa() {
         RenderedChart plain = RenderedChart.variant("openshift");
         assertThat(validating(plain).getRules()).extracting(rule -> rule.getApiGroups().get(0))
-                .containsExactly("", "apps", "batch", "apps.openshift.io", "build.openshift.io", "image.openshift.io", "image.openshift.io");
+                .containsExactly("", "apps", "batch", "apps.openshift.io", "build.openshift.io", "image.openshift.io", "image.openshift.io", "image.openshift.io");
         assertThat(Workload.serveFlags(plain)).containsEntry("--integrated-registry", "image-registry.openshift-image-registry.svc:5000");
         RenderedChart serviceCa = RenderedChart.variant("openshift-service-ca");
         assertThat(RenderedChart.annotations(serviceCa.one(Service.class, NAME)))
@@ -252,6 +252,42 @@ class ChartValuesTest {
         assertThat(np.getSpec().getEgress().get(1).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
         assertThat(np.getSpec().getEgress().get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443, 5000);
         assertThat(np.getSpec().getEgress()).hasSize(2);
+    }
+
+    private static List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule> egressOnPort(NetworkPolicy np, int port) {
+        return np.getSpec().getEgress().stream()
+                .filter(e -> e.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port) && e.getTo() != null).toList();
+    }
+
+    @Test
+    void readingTheClusterOpensTheWayToTheApiServerAndOnlyThen(@TempDir Path dir) throws Exception {
+        NetworkPolicy defaults = with(dir, "networkPolicy:\n  enabled: true\ncluster:\n  enabled: true\n").one(NetworkPolicy.class, NAME);
+        assertThat(egressOnPort(defaults, 6443)).as("the API server's endpoints, by default anywhere on 443 and 6443")
+                .hasSize(2).allSatisfy(e -> assertThat(e.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(443, 6443))
+                .extracting(e -> e.getTo().get(0).getIpBlock().getCidr()).containsExactly("0.0.0.0/0", "::/0");
+
+        NetworkPolicy narrowed = with(dir, """
+                networkPolicy:
+                  enabled: true
+                  registryEgress: [{cidr: 10.20.0.0/16, ports: [443]}]
+                  apiServerEgress: [{cidr: 192.168.10.4/32, ports: [6443]}, {cidr: 192.168.10.5/32, ports: [6443]}]
+                cluster:
+                  enabled: true
+                """).one(NetworkPolicy.class, NAME);
+        assertThat(egressOnPort(narrowed, 6443)).extracting(e -> e.getTo().get(0).getIpBlock().getCidr())
+                .containsExactly("192.168.10.4/32", "192.168.10.5/32");
+        assertThat(narrowed.getSpec().getEgress()).as("DNS, the API server's two addresses, the registries").hasSize(4);
+        assertThat(narrowed.getSpec().getEgress().get(3).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
+
+        NetworkPolicy withoutCluster = with(dir, "networkPolicy:\n  enabled: true\n  apiServerEgress: [{cidr: 192.168.10.4/32, ports: [6443]}]\n")
+                .one(NetworkPolicy.class, NAME);
+        assertThat(egressOnPort(withoutCluster, 6443)).as("a webhook that never reads the cluster is not let near the API server").isEmpty();
+        assertThat(RenderedChart.variant("network-policy").one(NetworkPolicy.class, NAME).getSpec().getEgress())
+                .noneMatch(e -> e.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 6443));
+
+        assertThatThrownBy(() -> with(dir, "networkPolicy:\n  enabled: true\n  apiServerEgress: []\ncluster:\n  enabled: true\n"))
+                .hasMessageContaining("networkPolicy.apiServerEgress is empty, but cluster.enabled makes the webhook read the API server");
+        assertThatThrownBy(() -> with(dir, "networkPolicy:\n  apiServerEgress: [{cidr: 10.0.0.1/32}]\n")).hasMessageContaining("ports");
     }
 
     @Test

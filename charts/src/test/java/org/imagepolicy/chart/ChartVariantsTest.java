@@ -114,9 +114,10 @@ class ChartVariantsTest {
             assertThat(w.getMatchPolicy()).isEqualTo("Equivalent");
             assertThat(w.getTimeoutSeconds()).isBetween(1, 30);
             assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/validate");
-            // ImageStreamImport is create-only: the one rule that names CREATE alone.
+            // ImageStreamImport is create-only and an ImageStream's status is only ever updated: the two rules with one operation.
             assertThat(w.getRules()).allSatisfy(rule -> assertThat(rule.getOperations())
-                    .containsExactlyElementsOf(rule.getResources().equals(List.of("imagestreamimports")) ? List.of("CREATE") : List.of("CREATE", "UPDATE")));
+                    .containsExactlyElementsOf(rule.getResources().equals(List.of("imagestreamimports")) ? List.of("CREATE")
+                            : rule.getResources().equals(List.of("imagestreams/status")) ? List.of("UPDATE") : List.of("CREATE", "UPDATE")));
             assertThat(w.getRules().get(0).getResources()).contains("pods", "pods/ephemeralcontainers");
         }));
     }

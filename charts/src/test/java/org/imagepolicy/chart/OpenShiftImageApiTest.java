@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code openshift.enabled}: the import policy's webhook rules (ImageStreams on CREATE and UPDATE,
- * ImageStreamImports on CREATE) on the validating webhook only, and the read-only RBAC the image API
+ * With {@code openshift.enabled}: the import policy's webhook rules (ImageStreams, ImageStreamTags and ImageTags on
+ * CREATE and UPDATE, ImageStream status on UPDATE, ImageStreamImports on CREATE) on the validating webhook only, and the read-only RBAC the image API
  * resolver needs; without it, neither.
  */
 class OpenShiftImageApiTest {
@@ -26,11 +26,15 @@ class OpenShiftImageApiTest {
         RenderedChart r = RenderedChart.variant("openshift");
         List<RuleWithOperations> rules = imageRules(r.one(ValidatingWebhookConfiguration.class, RenderedChart.FULLNAME)
                 .getWebhooks().get(0).getRules());
-        assertThat(rules).hasSize(2);
-        assertThat(rules.get(0).getResources()).containsExactly("imagestreams");
+        assertThat(rules).hasSize(3);
+        assertThat(rules.get(0).getResources()).containsExactly("imagestreams", "imagestreamtags", "imagetags");
         assertThat(rules.get(0).getOperations()).containsExactly("CREATE", "UPDATE");
-        assertThat(rules.get(1).getResources()).containsExactly("imagestreamimports");
-        assertThat(rules.get(1).getOperations()).containsExactly("CREATE");
+        assertThat(rules.get(1).getResources()).as("what the import controller writes").containsExactly("imagestreams/status");
+        assertThat(rules.get(1).getOperations()).containsExactly("UPDATE");
+        assertThat(rules.get(2).getResources()).containsExactly("imagestreamimports");
+        assertThat(rules.get(2).getOperations()).containsExactly("CREATE");
+        assertThat(rules).flatExtracting(RuleWithOperations::getResources).as("read-only, or the registry's own pushes")
+                .doesNotContain("imagestreamimages", "imagestreammappings");
         assertThat(rules).allSatisfy(rule -> {
             assertThat(rule.getApiVersions()).containsExactly("v1");
             assertThat(rule.getScope()).isEqualTo("Namespaced");

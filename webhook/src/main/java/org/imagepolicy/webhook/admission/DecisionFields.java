@@ -24,8 +24,8 @@ final class DecisionFields extends TokenFilter {
             "source", "images", "strategy", "customStrategy", "dockerStrategy", "sourceStrategy",
             // whose pull credentials lookups use (serve --cluster): pods and templates, builds
             "imagePullSecrets", "serviceAccountName", "serviceAccount", "pullSecret",
-            // ImageStream and ImageStreamImport (the import policy); "from" is kept whole below
-            "tags", "importPolicy", "insecure", "dockerImageRepository", "repository");
+            // ImageStream, ImageStreamImport, ImageStreamTag and ImageTag (the import policy); "from" is kept whole below
+            "tags", "importPolicy", "insecure", "dockerImageRepository", "repository", "tag");
 
     static final DecisionFields INSTANCE = new DecisionFields();
 
@@ -39,14 +39,15 @@ final class DecisionFields extends TokenFilter {
     };
 
     /**
-     * An ImageStream's {@code status.tags[].items[].dockerImageReference}: what an UPDATE may keep (pod status,
-     * often large, yields nothing).
+     * An ImageStream's {@code status.tags[].items[].dockerImageReference} and {@code status.tags[].tag}: what an
+     * UPDATE may keep, and what a status UPDATE adds (pod status, often large, yields nothing).
      */
     private static final TokenFilter STATUS_REFERENCES = new TokenFilter() {
         @Override
         public TokenFilter includeProperty(String name) {
             return switch (name) {
                 case "tags", "items" -> this;
+                case "tag" -> TokenFilter.INCLUDE_ALL; // which spec tag's import policy an imported reference follows
                 case "dockerImageReference" -> TokenFilter.INCLUDE_ALL;
                 default -> null;
             };

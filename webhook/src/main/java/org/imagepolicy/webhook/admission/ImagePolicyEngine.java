@@ -86,7 +86,10 @@ public final class ImagePolicyEngine {
         if (in.subResource() != null && !in.subResource().isEmpty()) {
             // kubectl debug adds containers through this subresource; upstream let every subresource through.
             ephemeral = in.isUpdate() && in.resource().equals(Resources.PODS) && "ephemeralcontainers".equals(in.subResource());
-            if (!ephemeral) {
+            // The import controller writes imported references to imagestreams/status; upstream checks them there.
+            boolean importedStatus = in.isUpdate() && in.resource().equals(Resources.IMAGE_STREAMS)
+                    && ImportCheck.STATUS.equals(in.subResource());
+            if (!ephemeral && !importedStatus) {
                 return PreparedRequest.answered(in, Decision.skipped());
             }
         }

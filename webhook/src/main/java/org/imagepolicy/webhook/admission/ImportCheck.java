@@ -17,16 +17,24 @@ import org.imagepolicy.webhook.policy.ImagePolicy;
 import org.imagepolicy.webhook.policy.Resources;
 
 /**
- * The import policy ({@code allowedRegistriesForImport}) over ImageStreams and ImageStreamImports, as
- * openshift-apiserver validates them: an ImageStream's {@code spec.dockerImageRepository} and every
- * {@code spec.tags[].from} of kind DockerImage, on CREATE and UPDATE, where an UPDATE may keep any
- * repository the old stream already named (in spec or status); an ImageStreamImport's
- * {@code spec.repository.from} and {@code spec.images[].from} on CREATE. The integrated registry is
- * always allowed. No registry is contacted: the registry a name points to decides.
+ * The import policy ({@code allowedRegistriesForImport}) as openshift-apiserver validates it, on every write
+ * that carries a DockerImage to import:
+ * <ul>
+ * <li>an ImageStream's {@code spec.dockerImageRepository} and every {@code spec.tags[].from} of kind DockerImage,
+ * on CREATE and UPDATE, where an UPDATE may keep any repository the old stream already named (in spec or status);
+ * <li>an ImageStream's {@code status} (UPDATE of {@code imagestreams/status}): every
+ * {@code status.tags[].items[].dockerImageReference} the old status did not hold already;
+ * <li>an ImageStreamTag's {@code tag.from} and an ImageTag's {@code spec.from} of kind DockerImage, on CREATE and
+ * UPDATE, where an UPDATE may keep the repository the old tag named;
+ * <li>an ImageStreamImport's {@code spec.repository.from} and {@code spec.images[].from} on CREATE.
+ * </ul>
+ * The integrated registry is always allowed. No registry is contacted: the registry a name points to decides.
  */
 final class ImportCheck {
     static final String RULE = "allowedRegistriesForImport";
     static final String INSECURE_REPOSITORY = "openshift.io/image.insecureRepository";
+    /** The ImageStream subresource the image import controller writes imported references to. */
+    static final String STATUS = "status";
 
     /** A reference an import would pull, with the transport its import policy implies. */
     record ImportField(ImageField field, Transport transport) {
@@ -39,6 +47,15 @@ final class ImportCheck {
     static List<ImportField> fields(AdmissionInput in) throws MalformedObjectException {
         JsonNode object = in.object();
         List<ImportField> out = new ArrayList<>();
+        if (in.resource().equals(Resources.IMAGE_STREAM_TAGS)) {
+            return tagReference(in, "tag");
+        }
+        if (in.resource().equals(Resources.IMAGE_TAGS)) {
+            return tagReference(in, "spec");
+        }
+        if (STATUS.equals(in.subResource())) {
+            return statusReferences(in);
+        }
         if (in.resource().equals(Resources.IMAGE_STREAM_IMPORTS)) {
             if (in.isUpdate()) {
                 return out; // ImageStreamImport is create-only
@@ -57,7 +74,7 @@ final class ImportCheck {
             }
             return out;
         }
-        boolean insecureRepository = "true".equals(object.path("metadata").path("annotations").path(INSECURE_REPOSITORY).asText());
+        boolean insecureRepository = insecureRepository(object);
         Set<String> kept = in.isUpdate() && in.oldObject() != null ? oldRepositories(in.oldObject()) : Set.of();
         JsonNode spec = object.path("spec");
         JsonNode repo = spec.path("dockerImageRepository");
@@ -76,6 +93,82 @@ final class ImportCheck {
                     insecure ? Transport.ANY : Transport.SECURE, kept, out);
         }
         return out;
+    }
+
+    /**
+     * An ImageStreamTag's {@code tag} or an ImageTag's {@code spec}: one TagReference, insecure by its import
+     * policy or the object's insecure-repository annotation; an UPDATE may keep the old tag's repository.
+     */
+    private static List<ImportField> tagReference(AdmissionInput in, String field) throws MalformedObjectException {
+        List<ImportField> out = new ArrayList<>(1);
+        JsonNode tag = in.object().path(field);
+        if (tag.isMissingNode() || tag.isNull()) {
+            return out;
+        }
+        if (!tag.isObject()) {
+            throw new MalformedObjectException(field + " must be an object (a tag reference)");
+        }
+        JsonNode from = tag.path("from");
+        if (!"DockerImage".equals(from.path("kind").asText()) || !from.path("name").isTextual() || from.path("name").textValue().isEmpty()) {
+            return out;
+        }
+        Set<String> kept = new HashSet<>();
+        if (in.isUpdate() && in.oldObject() != null) {
+            JsonNode oldFrom = in.oldObject().path(field).path("from");
+            if ("DockerImage".equals(oldFrom.path("kind").asText())) {
+                addRepository(oldFrom.path("name"), kept);
+            }
+        }
+        boolean insecure = insecureRepository(in.object()) || tag.path("importPolicy").path("insecure").asBoolean(false);
+        addIfNew(ImageField.dockerImage(field + ".from.name", from.path("name").textValue()),
+                insecure ? Transport.ANY : Transport.SECURE, kept, out);
+        return out;
+    }
+
+    /**
+     * An UPDATE of {@code imagestreams/status}: the references the new status holds that the old one did not
+     * (compared as written, as upstream does), insecure by the stream's annotation or its spec tag's import policy.
+     */
+    private static List<ImportField> statusReferences(AdmissionInput in) throws MalformedObjectException {
+        List<ImportField> out = new ArrayList<>();
+        if (!in.isUpdate()) {
+            return out;
+        }
+        Set<String> old = new HashSet<>();
+        if (in.oldObject() != null) {
+            for (JsonNode tag : in.oldObject().path("status").path("tags")) {
+                for (JsonNode item : tag.path("items")) {
+                    if (item.path("dockerImageReference").isTextual()) {
+                        old.add(item.path("dockerImageReference").textValue());
+                    }
+                }
+            }
+        }
+        JsonNode object = in.object();
+        boolean insecureRepository = insecureRepository(object);
+        Set<String> insecureTags = new HashSet<>();
+        for (JsonNode tag : list(object.path("spec"), "tags", "spec")) {
+            if (tag.path("importPolicy").path("insecure").asBoolean(false)) {
+                insecureTags.add(tag.path("name").asText());
+            }
+        }
+        JsonNode tags = list(object.path("status"), "tags", "status");
+        for (int i = 0; i < tags.size(); i++) {
+            JsonNode items = list(tags.get(i), "items", "status.tags[" + i + "]");
+            boolean insecure = insecureRepository || insecureTags.contains(tags.get(i).path("tag").asText());
+            for (int j = 0; j < items.size(); j++) {
+                JsonNode ref = items.get(j).path("dockerImageReference");
+                if (ref.isTextual() && !ref.textValue().isEmpty() && !old.contains(ref.textValue())) {
+                    out.add(new ImportField(ImageField.dockerImage("status.tags[" + i + "].items[" + j + "].dockerImageReference",
+                            ref.textValue()), insecure ? Transport.ANY : Transport.SECURE));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean insecureRepository(JsonNode object) {
+        return "true".equals(object.path("metadata").path("annotations").path(INSECURE_REPOSITORY).asText());
     }
 
     /** Upstream judges an ImageStreamImport entry whatever its kind (validation allows only DockerImage). */

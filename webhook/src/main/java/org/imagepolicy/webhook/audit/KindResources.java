@@ -18,7 +18,8 @@ final class KindResources {
             Map.entry("DaemonSet", "daemonsets"), Map.entry("Job", "jobs"), Map.entry("CronJob", "cronjobs"),
             Map.entry("DeploymentConfig", "deploymentconfigs"), Map.entry("Build", "builds"),
             Map.entry("BuildConfig", "buildconfigs"), Map.entry("ImageStream", "imagestreams"),
-            Map.entry("ImageStreamImport", "imagestreamimports"));
+            Map.entry("ImageStreamImport", "imagestreamimports"), Map.entry("ImageStreamTag", "imagestreamtags"),
+            Map.entry("ImageTag", "imagetags"));
 
     private KindResources() {
     }

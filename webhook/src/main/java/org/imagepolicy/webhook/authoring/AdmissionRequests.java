@@ -108,6 +108,13 @@ public final class AdmissionRequests {
                 object.putObject("spec").put("import", true).putArray("images").addObject()
                         .putObject("from").put("kind", "DockerImage").put("name", image);
                 return object;
+            case "imagestreamtags":
+            case "imagetags":
+                // Both are named STREAM:TAG; the tag reference is "tag" on an ImageStreamTag, "spec" on an ImageTag.
+                meta.put("name", name.indexOf(':') < 0 ? name + ":latest" : name);
+                object.putObject(gr.resource().equals("imagetags") ? "spec" : "tag")
+                        .putObject("from").put("kind", "DockerImage").put("name", image);
+                return object;
             case "builds":
             case "buildconfigs":
                 ObjectNode from = object.putObject("spec").putObject("strategy").put("type", "Docker").putObject("dockerStrategy")
@@ -125,7 +132,7 @@ public final class AdmissionRequests {
     private static String kindOf(GroupResource gr) {
         String singular = gr.resource().substring(0, gr.resource().length() - 1);
         for (String kind : List.of("Pod", "PodTemplate", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
-                "Job", "CronJob", "DeploymentConfig", "Build", "BuildConfig", "ImageStream", "ImageStreamImport")) {
+                "Job", "CronJob", "DeploymentConfig", "Build", "BuildConfig", "ImageStream", "ImageStreamImport", "ImageStreamTag", "ImageTag")) {
             if (kind.toLowerCase(Locale.ROOT).equals(singular)) {
                 return kind;
             }

@@ -75,6 +75,17 @@ public record HostPattern(String text, String host, int port, boolean wildcard) 
         return port == RegistryName.NO_PORT || port == RegistryName.DEFAULT_PORT ? host : host + ":" + port;
     }
 
+    /**
+     * The pattern in canonical form, for settings that keep patterns as text: {@link #key()} for one registry,
+     * {@code *.domain[:port]} for a wildcard ({@code :443}, the default port, dropped as keys drop it).
+     */
+    public String canonical() {
+        if (!wildcard) {
+            return key();
+        }
+        return "*." + (port == RegistryName.NO_PORT || port == RegistryName.DEFAULT_PORT ? host : host + ":" + port);
+    }
+
     /** Exact identity: the registry this pattern names, on the port it names (the default port when none). */
     public boolean matches(String registryKey) {
         return matches(registryKey, false);

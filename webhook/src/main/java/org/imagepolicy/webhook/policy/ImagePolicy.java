@@ -13,8 +13,8 @@ import org.imagepolicy.webhook.image.HostPattern;
  *        {@code unqualified-search-registries}); empty when not set
  * @param allowedRegistriesForImport the registries ImageStreams and ImageStreamImports may import from (OpenShift's
  *        {@code imagePolicyConfig.allowedRegistriesForImport}); empty allows every registry, as upstream
- * @param insecureRegistries registry keys a cluster image configuration or registries.conf marks insecure, which
- *        lookups may reach over plain HTTP or unverified TLS
+ * @param insecureRegistries registry keys and {@code *.domain[:port]} wildcards a cluster image configuration or
+ *        registries.conf marks insecure, which lookups may reach over plain HTTP or unverified TLS
  */
 public record ImagePolicy(
         ResolutionType resolveImages,

@@ -220,7 +220,7 @@ final class PolicyReader {
         // This project's additions, so that what check-policy --explain prints for any source reads back as one file.
         RegistrySourceReader sources = new RegistrySourceReader(this, problems);
         List<Setting<org.imagepolicy.webhook.image.ImportPattern>> imports = sources.imports(config.field("allowedRegistriesForImport"));
-        List<String> insecure = sources.registryKeys(config.field("insecureRegistries"));
+        List<String> insecure = sources.insecureEntries(config.field("insecureRegistries"));
         return new PolicyFragment(config.source(), resolveImages, resolutionRules, executionRules, integrated,
                 defaultRegistry, searchRegistries, exempt, skip, imports, insecure);
     }

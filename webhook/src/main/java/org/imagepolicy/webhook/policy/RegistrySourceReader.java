@@ -118,7 +118,7 @@ final class RegistrySourceReader {
                 }
                 rules.addAll(entryRules("registry-sources-allowed", false, allowed));
                 rules.addAll(entryRules("registry-sources-blocked", true, blocked));
-                insecure.addAll(registryKeys(sources.field("insecureRegistries")));
+                insecure.addAll(insecureEntries(sources.field("insecureRegistries")));
                 search = searchRegistries(sources.field("containerRuntimeSearchRegistries"));
             }
         }
@@ -152,7 +152,7 @@ final class RegistrySourceReader {
                 }
             }
             search = searchRegistries(v1.field("search").field("registries"));
-            insecure.addAll(registryKeys(v1.field("insecure").field("registries")));
+            insecure.addAll(insecureEntries(v1.field("insecure").field("registries")));
             rules.addAll(entryRules("registries-conf-blocked", true, v1.field("block").field("registries")));
         }
         Located unqualified = root.field("unqualified-search-registries");
@@ -182,7 +182,7 @@ final class RegistrySourceReader {
                 continue;
             }
             if (reader.bool(registry.field("insecure")) && location != null && !location.isEmpty()) {
-                insecure.addAll(registryKeysOf(List.of(location.split("/", 2)[0]), registry.field("location")));
+                insecure.addAll(insecureEntriesOf(List.of(location.split("/", 2)[0]), registry.field("location")));
             }
             if (reader.bool(registry.field("blocked"))) {
                 blockedHosts.add(scope);
@@ -204,7 +204,7 @@ final class RegistrySourceReader {
         checkKnown(root, DAEMON_FIELDS);
         Located registries = root.field("registries");
         Setting<List<String>> search = searchRegistries(registries);
-        List<String> insecure = registryKeys(root.field("insecure_registries"));
+        List<String> insecure = insecureEntries(root.field("insecure_registries"));
         List<Setting<ExecutionRule>> rules = new ArrayList<>();
         List<String> blocked = new ArrayList<>();
         List<Located> blockedAt = new ArrayList<>();
@@ -376,15 +376,52 @@ final class RegistrySourceReader {
         return keys;
     }
 
-    /** Registries named one by one; a wildcard (allowed in 4.x insecureRegistries) cannot be one key, so it is reported. */
+    /**
+     * Insecure registries: canonical keys, and {@code *.domain[:port]} wildcards (4.x insecureRegistries and
+     * registries.conf locations allow them), which lookups match by registry identity as rules do.
+     */
+    List<String> insecureEntries(Located at) {
+        List<String> entries = new ArrayList<>();
+        for (Located entry : reader.list(at, "a list of registries")) {
+            String value = reader.text(entry);
+            if (value != null) {
+                for (String e : insecureEntriesOf(List.of(value), entry)) {
+                    if (!entries.contains(e)) {
+                        entries.add(e);
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    private List<String> insecureEntriesOf(List<String> values, Located at) {
+        List<String> out = new ArrayList<>();
+        for (String value : values) {
+            try {
+                HostPattern host = HostPattern.parse(value.strip().replaceAll("/.*$", ""));
+                if (host.wildcard() && host.host().indexOf('.') < 0) {
+                    // The nodes accept it too; say what it means here, where it turns TLS verification off.
+                    problems.warning(at, "\"" + value + "\" makes every registry under ." + host.host() + " insecure:"
+                            + " lookups there accept any certificate or plain HTTP; name the registries, or a narrower domain");
+                }
+                out.add(host.canonical());
+            } catch (IllegalArgumentException e) {
+                problems.error(at, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Registries named one by one (search lists); a wildcard cannot be one key, so it is reported. */
     private List<String> registryKeysOf(List<String> values, Located at) {
         List<String> keys = new ArrayList<>();
         for (String value : values) {
             try {
                 HostPattern host = HostPattern.parse(value.strip().replaceAll("/.*$", ""));
                 if (host.wildcard()) {
-                    problems.warning(at, "\"" + value + "\" is a wildcard; registry lookups name each insecure or search"
-                            + " registry exactly, so it is ignored here (its images are looked up over verified HTTPS)");
+                    problems.warning(at, "\"" + value + "\" is a wildcard; a search list names registries one by one,"
+                            + " so it is ignored here");
                 } else {
                     keys.add(host.key());
                 }

@@ -15,9 +15,15 @@ public final class Resources {
 
     public static final GroupResource IMAGE_STREAMS = GroupResource.of("image.openshift.io", "imagestreams");
     public static final GroupResource IMAGE_STREAM_IMPORTS = GroupResource.of("image.openshift.io", "imagestreamimports");
+    public static final GroupResource IMAGE_STREAM_TAGS = GroupResource.of("image.openshift.io", "imagestreamtags");
+    public static final GroupResource IMAGE_TAGS = GroupResource.of("image.openshift.io", "imagetags");
 
-    /** What the import policy ({@code allowedRegistriesForImport}) judges; execution rules never name these. */
-    public static final Set<GroupResource> IMPORTING = Set.of(IMAGE_STREAMS, IMAGE_STREAM_IMPORTS);
+    /**
+     * What the import policy ({@code allowedRegistriesForImport}) judges, as openshift-apiserver does: every
+     * image.openshift.io resource whose writes carry a DockerImage to import (ImageStreamImages are read-only,
+     * ImageStreamMappings are the registry's own pushes). Execution rules never name these.
+     */
+    public static final Set<GroupResource> IMPORTING = Set.of(IMAGE_STREAMS, IMAGE_STREAM_IMPORTS, IMAGE_STREAM_TAGS, IMAGE_TAGS);
 
     /** Every resource the engine can read images from for execution rules. */
     public static final Set<GroupResource> IMAGE_BEARING = Set.of(
@@ -46,7 +52,8 @@ public final class Resources {
             "buildconfigs", "build.openshift.io",
             "deploymentconfigs", "apps.openshift.io",
             "imagestreams", "image.openshift.io",
-            "imagestreamimports", "image.openshift.io");
+            "imagestreamimports", "image.openshift.io",
+            "imagestreamtags", "image.openshift.io");
 
     private static final Map<String, String> USUAL_GROUPS = Map.of(
             "deployments", "apps", "replicasets", "apps", "statefulsets", "apps", "daemonsets", "apps",

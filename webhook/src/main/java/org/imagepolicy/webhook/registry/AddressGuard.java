@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Keeps the webhook from becoming a way to reach internal addresses: a registry name that resolves to
@@ -13,22 +14,34 @@ import java.util.Set;
  * DNS answer cannot swap in another one.
  */
 final class AddressGuard {
-    private final Set<String> named;
+    /** The name service: the system's, or a test's. */
+    interface Dns {
+        InetAddress[] lookup(String host) throws UnknownHostException;
+    }
+
+    private final Predicate<String> named;
+    private final Dns dns;
 
     /** @param named registry keys the operator trusts wherever they resolve (certs.d, insecure, allowed) */
     AddressGuard(Set<String> named) {
-        this.named = Set.copyOf(named);
+        this(Set.copyOf(named)::contains, InetAddress::getAllByName);
+    }
+
+    /** @param named whether the operator trusts a registry key wherever it resolves; asked at each request, so it may change */
+    AddressGuard(Predicate<String> named, Dns dns) {
+        this.named = named;
+        this.dns = dns;
     }
 
     /** Blocking DNS: call off the event loop. */
     InetAddress resolve(String registryKey, String host) {
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            addresses = dns.lookup(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         } catch (UnknownHostException e) {
             throw RegistryException.transientFailure("cannot resolve " + host);
         }
-        if (!named.contains(registryKey)) {
+        if (!named.test(registryKey)) {
             for (InetAddress a : addresses) {
                 if (internal(a)) {
                     throw RegistryException.permanent("refusing to contact " + host + ": it resolves to the internal address "

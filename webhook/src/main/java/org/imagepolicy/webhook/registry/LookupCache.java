@@ -115,6 +115,12 @@ final class LookupCache {
         return n;
     }
 
+    /** Drops every answer from these registries: what was read from them insecurely is not kept once they are verified again. */
+    void forget(java.util.function.Predicate<String> registryKey) {
+        tags.asMap().keySet().removeIf(k -> registryKey.test(k.registryKey()));
+        metadata.asMap().keySet().removeIf(k -> registryKey.test(k.registryKey()));
+    }
+
     /** Runs pending evictions now (Caffeine otherwise runs them on its own schedule); for tests. */
     void cleanUp() {
         metadata.cleanUp();

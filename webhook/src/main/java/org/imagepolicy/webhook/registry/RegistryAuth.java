@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.imagepolicy.webhook.registry.credentials.Credential;
@@ -37,7 +36,7 @@ final class RegistryAuth {
     }
 
     private final RegistryTransport transport;
-    private final Set<String> namedHosts;
+    private final java.util.function.Predicate<String> namedHosts;
     /** Each registry's token realm host, once a challenge named it: which credentials the token request uses. */
     private final Map<String, String> realms = new ConcurrentHashMap<>();
     private final Cache<String, Token> tokens = Caffeine.newBuilder()
@@ -45,9 +44,10 @@ final class RegistryAuth {
             .expireAfter(Expiry.creating((String key, Token t) -> java.time.Duration.ofNanos(t.lifetimeNanos())))
             .build();
 
-    RegistryAuth(RegistryTransport transport, Set<String> namedHosts) {
+    /** @param namedHosts whether an operator named a registry key (asked at each challenge: the policy's part may change) */
+    RegistryAuth(RegistryTransport transport, java.util.function.Predicate<String> namedHosts) {
         this.transport = transport;
-        this.namedHosts = Set.copyOf(namedHosts);
+        this.namedHosts = namedHosts;
     }
 
     /**
@@ -119,7 +119,7 @@ final class RegistryAuth {
         Target realmTarget = Target.of(realm, registry);
         boolean sameHost = realmTarget.registryKey().equals(registry.registryKey());
         realms.put(registry.registryKey(), realmTarget.registryKey());
-        if (!realmTarget.tls() && !sameHost && !namedHosts.contains(realmTarget.registryKey())) {
+        if (!realmTarget.tls() && !sameHost && !namedHosts.test(realmTarget.registryKey())) {
             return Future.failedFuture(RegistryException.permanent("refusing the token realm " + realm + " of " + registry.registryKey()
                     + ": a realm on another host must use https, or be named in --insecure-registry"));
         }

@@ -26,8 +26,11 @@ final class RegistryClient {
 
     private final RegistryTransport transport;
     private final RegistryAuth auth;
-    private final RegistrySettings settings;
-    /** Insecure registries found to speak plain HTTP, so later calls skip the failed TLS attempt. */
+    private final InsecureRegistries insecure;
+    /**
+     * Insecure registries found to speak plain HTTP, so later calls skip the failed TLS attempt; read only while the
+     * registry is still insecure ({@link #plain}), so one a policy reload takes off the list gets TLS again.
+     */
     private final Map<String, Boolean> plainHttp = new ConcurrentHashMap<>();
     /** Repositories read without credentials lately ({@code registry/repository}). */
     private final Cache<String, Boolean> anonymous = Caffeine.newBuilder().maximumSize(100_000)
@@ -35,10 +38,15 @@ final class RegistryClient {
     /** Insecure registries whose protocol a request is finding out now; the others wait for its answer. */
     private final Map<String, Future<Void>> protocolProbes = new ConcurrentHashMap<>();
 
-    RegistryClient(RegistryTransport transport, RegistryAuth auth, RegistrySettings settings) {
+    RegistryClient(RegistryTransport transport, RegistryAuth auth, InsecureRegistries insecure) {
         this.transport = transport;
         this.auth = auth;
-        this.settings = settings;
+        this.insecure = insecure;
+    }
+
+    /** Whether to speak plain HTTP to this registry: it is insecure now, and was found to speak nothing else. */
+    private boolean plain(String registryKey) {
+        return Boolean.TRUE.equals(plainHttp.get(registryKey)) && insecure.contains(registryKey);
     }
 
     /** The digest a tag points to now: HEAD with every manifest type accepted, GET when HEAD names none. */
@@ -120,11 +128,11 @@ final class RegistryClient {
                 return Future.succeededFuture(first);
             }
             Challenge challenge = Challenge.parse(first.header("WWW-Authenticate"));
-            Target target = Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey)));
+            Target target = Target.of(endpoint, !plain(registryKey));
             return attempt(new Attempt(endpoint, target, challenge, scope, repository, source, credentials, method, uri, headers, maxBytes,
                     deadline), 0);
         }).compose(r -> followRedirects && isRedirect(r.status())
-                ? redirect(Target.of(endpoint, !Boolean.TRUE.equals(plainHttp.get(registryKey))), r, headers, maxBytes, deadline, 1)
+                ? redirect(Target.of(endpoint, !plain(registryKey)), r, headers, maxBytes, deadline, 1)
                 : Future.succeededFuture(r))
                 .map(r -> checkStatus(registryKey, repository, uri, r));
     }
@@ -161,9 +169,8 @@ final class RegistryClient {
 
     private Future<RegistryResponse> send(Endpoint endpoint, HttpMethod method, String uri, MultiMap headers, int maxBytes, long deadline) {
         String key = endpoint.registryKey();
-        if (!settings.insecure(key) || plainHttp.containsKey(key)) {
-            boolean tls = !Boolean.TRUE.equals(plainHttp.get(key));
-            return transport.send(Target.of(endpoint, tls), method, uri, headers, maxBytes, deadline);
+        if (!insecure.contains(key) || plainHttp.containsKey(key)) {
+            return transport.send(Target.of(endpoint, !plain(key)), method, uri, headers, maxBytes, deadline);
         }
         // One request at a time finds out what an insecure registry speaks. Without this, a burst of first
         // lookups (a rollout) each waits out a TLS handshake the registry never answers, queued behind the
@@ -207,7 +214,7 @@ final class RegistryClient {
         }
         Target target = Target.of(next, from);
         boolean sameRegistry = target.registryKey().equals(from.registryKey());
-        if (!target.tls() && !(sameRegistry && settings.insecure(from.registryKey()))) {
+        if (!target.tls() && !(sameRegistry && insecure.contains(from.registryKey()))) {
             return Future.failedFuture(RegistryException.permanent("refusing a redirect from " + from.registryKey() + " to "
                     + next.getScheme() + "://" + next.getHost() + ": blobs are fetched over https only"));
         }

@@ -36,6 +36,7 @@ public final class RegistryResolver implements ImageResolver {
     private final long lookupNanos;
     private final Map<String, Registry> registries = new ConcurrentHashMap<>();
     private final PullCredentials global;
+    private final InsecureRegistries insecure;
     /**
      * Manifests fetched by tag, waiting for the metadata lookup that follows at once; bounded by bytes,
      * and forgotten soon when that lookup found the digest cached already (another tag of the same image).
@@ -45,16 +46,17 @@ public final class RegistryResolver implements ImageResolver {
             .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
 
     private RegistryResolver(Vertx vertx, RegistrySettings settings, RegistryTrust trust, RegistryMetrics metrics, long lookupNanos,
-            CacheBudget budget) {
+            CacheBudget budget, AddressGuard.Dns dns) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.lookupNanos = lookupNanos;
         this.global = PullCredentials.global(settings.credentials());
-        Set<String> named = new HashSet<>(settings.insecureRegistries());
-        named.addAll(settings.allowedAddresses());
-        named.addAll(trust.registries());
-        RegistryTransport transport = new RegistryTransport(vertx, settings, trust, new AddressGuard(named), metrics);
-        this.client = new RegistryClient(transport, new RegistryAuth(transport, named), settings);
+        this.insecure = new InsecureRegistries(settings.insecureRegistries());
+        Set<String> vouched = new HashSet<>(settings.allowedAddresses());
+        vouched.addAll(trust.registries());
+        java.util.function.Predicate<String> named = key -> vouched.contains(key) || insecure.named(key);
+        RegistryTransport transport = new RegistryTransport(vertx, settings, insecure, trust, new AddressGuard(named, dns), metrics);
+        this.client = new RegistryClient(transport, new RegistryAuth(transport, named), insecure);
         this.inspector = new ImageInspector(client, settings.platform());
         this.cache = new LookupCache(settings, Ticker.systemTicker(), budget.bytes());
         metrics.cacheSizes(cache::tagEntries, cache::imageEntries);
@@ -73,8 +75,24 @@ public final class RegistryResolver implements ImageResolver {
     /** @param budget how much memory the cache of image labels and annotations may hold */
     public static RegistryResolver create(Vertx vertx, RegistrySettings settings, RegistryMetrics metrics,
             java.time.Duration lookupTimeout, CacheBudget budget) throws IOException {
+        return create(vertx, settings, metrics, lookupTimeout, budget, java.net.InetAddress::getAllByName);
+    }
+
+    /** @param dns the name service registry names are resolved with (a test's, to give loopback registries names) */
+    static RegistryResolver create(Vertx vertx, RegistrySettings settings, RegistryMetrics metrics, java.time.Duration lookupTimeout,
+            CacheBudget budget, AddressGuard.Dns dns) throws IOException {
         RegistryTrust trust = RegistryTrust.load(settings.certificatesDirectory());
-        return new RegistryResolver(vertx, settings, trust, metrics, lookupTimeout.toNanos(), budget);
+        return new RegistryResolver(vertx, settings, trust, metrics, lookupTimeout.toNanos(), budget, dns);
+    }
+
+    /**
+     * The insecure registries the policy names now (keys and {@code *.domain[:port]} wildcards), beside those of the
+     * settings: called at start and after each policy reload. A registry no longer named is reached over verified
+     * TLS from the next request on; what any registry whose setting changed answered before (an insecure read, a
+     * refused handshake) is forgotten.
+     */
+    public void policyInsecureRegistries(java.util.Collection<String> entries) {
+        cache.forget(insecure.policy(entries));
     }
 
     /** The cache's answers, to keep between runs. */

@@ -9,7 +9,8 @@ import org.imagepolicy.webhook.registry.credentials.CredentialSource;
  * How registries are reached: who may be contacted insecurely or at private addresses, extra trust,
  * credentials, cache lifetimes and limits. Validated by the command line, immutable afterwards.
  *
- * @param insecureRegistries registry keys ({@code host[:port]}) allowed plain HTTP or unverified TLS
+ * @param insecureRegistries registry keys ({@code host[:port]}) allowed plain HTTP or unverified TLS, and
+ *        {@code *.domain[:port]} wildcards from a policy (see {@link InsecureRegistries})
  * @param certificatesDirectory a docker {@code certs.d} tree, or {@code null}
  * @param allowedAddresses registry keys that may resolve to loopback, link-local or private addresses
  * @param platform the platform whose manifest an index resolves to for labels, e.g. {@code linux/amd64}
@@ -33,7 +34,10 @@ public record RegistrySettings(
         allowedAddresses = Set.copyOf(allowedAddresses);
     }
 
-    /** These settings with more insecure registries: those a policy source (registries.conf, the cluster image configuration) names. */
+    /**
+     * These settings with more insecure registries: those a policy source (registries.conf, the cluster image
+     * configuration) names, for one-shot commands; {@code serve} hands them to the resolver instead, to follow reloads.
+     */
     public RegistrySettings withInsecure(java.util.Collection<String> more) {
         if (insecureRegistries.containsAll(more)) {
             return this;
@@ -42,9 +46,5 @@ public record RegistrySettings(
         all.addAll(more);
         return new RegistrySettings(all, certificatesDirectory, allowedAddresses, platform, tagTtl, negativeTtl, maxStale,
                 maxConcurrentPerRegistry, credentials);
-    }
-
-    boolean insecure(String registryKey) {
-        return insecureRegistries.contains(registryKey);
     }
 }

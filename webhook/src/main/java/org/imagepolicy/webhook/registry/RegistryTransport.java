@@ -45,15 +45,15 @@ final class RegistryTransport {
     private final Set<String> http1Only = ConcurrentHashMap.newKeySet();
     private final RegistryTrust trust;
     private final AddressGuard guard;
-    private final RegistrySettings settings;
+    private final InsecureRegistries insecure;
 
     private final org.imagepolicy.webhook.metrics.RegistryMetrics metrics;
 
-    RegistryTransport(Vertx vertx, RegistrySettings settings, RegistryTrust trust, AddressGuard guard,
+    RegistryTransport(Vertx vertx, RegistrySettings settings, InsecureRegistries insecure, RegistryTrust trust, AddressGuard guard,
             org.imagepolicy.webhook.metrics.RegistryMetrics metrics) {
         this.vertx = vertx;
         this.metrics = metrics;
-        this.settings = settings;
+        this.insecure = insecure;
         this.trust = trust;
         this.guard = guard;
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConcurrentPerRegistry()).setHttp2MaxSize(1);
@@ -90,7 +90,7 @@ final class RegistryTransport {
                 .setIdleTimeout(remainingMillis)
                 .setFollowRedirects(false);
         if (target.tls()) {
-            options.setSslOptions(trust.options(target.registryKey(), settings.insecure(target.registryKey())));
+            options.setSslOptions(trust.options(target.registryKey(), insecure.contains(target.registryKey())));
         }
         options.setHeaders(headers);
         options.putHeader(io.vertx.core.http.HttpHeaders.USER_AGENT, UserAgent.VALUE);

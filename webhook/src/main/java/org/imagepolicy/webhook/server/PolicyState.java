@@ -25,6 +25,7 @@ public final class PolicyState {
     private final java.util.function.Supplier<List<HostPattern>> discovered;
     private volatile List<PolicyParser.Source> lastSeen;
     private volatile List<HostPattern> lastDiscovered = List.of();
+    private volatile java.util.function.Consumer<ImagePolicy> installed = p -> { };
 
     public PolicyState(ServerSettings settings, Metrics metrics) {
         this(settings, metrics, List::of);
@@ -39,6 +40,18 @@ public final class PolicyState {
 
     public ImagePolicyEngine engine() {
         return engine.get();
+    }
+
+    /**
+     * Hands the policy to {@code callback} now and each policy a reload installs, on the reloading thread, right
+     * after the new engine went live: for what the policy configures outside the engine (insecure registries).
+     */
+    public void onInstall(java.util.function.Consumer<ImagePolicy> callback) {
+        installed = callback;
+        ImagePolicyEngine current = engine.get();
+        if (current != null) {
+            callback.accept(current.policy());
+        }
     }
 
     /** First load: an invalid policy here is fatal, so the caller can exit 2. */
@@ -101,11 +114,11 @@ public final class PolicyState {
         lastDiscovered = found;
         ImagePolicyEngine current = engine.get();
         if (current != null && !current.policy().insecureRegistries().equals(policy.insecureRegistries())) {
-            // The registry client is built once with its trust settings; rules and import policy reload, this does not.
-            LOG.warning(() -> "the policy's insecure registries changed to " + policy.insecureRegistries()
-                    + "; lookups keep using " + current.policy().insecureRegistries() + " until the webhook restarts");
+            LOG.info(() -> "the policy's insecure registries are now " + policy.insecureRegistries() + " (were "
+                    + current.policy().insecureRegistries() + "); lookups follow from the next request on");
         }
         engine.set(new ImagePolicyEngine(policy));
+        installed.accept(policy);
         lastSeen = sources;
         metrics.policyReload(true, policy.executionRules().size());
     }

@@ -98,9 +98,14 @@ public final class WebhookServer implements AutoCloseable {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        ImageResolver registries = settings.offline() ? ImageResolver.OFFLINE
-                : RegistryResolver.create(vertx, settings.registry().withInsecure(policy.engine().policy().insecureRegistries()),
-                        metrics.registries(), settings.decisionTimeout(), settings.cacheBudget());
+        ImageResolver registries = ImageResolver.OFFLINE;
+        if (!settings.offline()) {
+            RegistryResolver online = RegistryResolver.create(vertx, settings.registry(), metrics.registries(), settings.decisionTimeout(),
+                    settings.cacheBudget());
+            // The policy's insecure registries follow its reloads; the command line's stay.
+            policy.onInstall(p -> online.policyInsecureRegistries(p.insecureRegistries()));
+            registries = online;
+        }
         ImageResolver resolver = layer.resolver(vertx, registries, metrics.registries());
         decisionLog = new DecisionLog(metrics);
         List<Future<?>> listening = new ArrayList<>();

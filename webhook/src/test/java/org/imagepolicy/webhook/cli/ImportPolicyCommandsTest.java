@@ -65,6 +65,37 @@ class ImportPolicyCommandsTest {
     }
 
     @Test
+    void checkPolicyNamesTheExactLineOfEachProblemInAMalformedRegistriesConf(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("registries.conf");
+        Files.writeString(conf, """
+                # /etc/containers/registries.conf
+                unqualified-search-registries = [
+                  "registry.access.redhat.com",
+                  "docker.io/library",
+                ]
+
+                [[registry]]
+                location = "quay.io"
+                [[registry.mirror]]
+                location = "mirror.example.com"
+
+                [[registry]]
+                prefix = "registry.untrusted.example.com"
+                blocked = true
+                blocked = false
+                """);
+        Run duplicate = run("check-policy", conf.toString());
+        assertThat(duplicate.exit()).isEqualTo(2);
+        assertThat(duplicate.err()).contains(conf + ":15: invalid TOML: duplicate key \"blocked\" (first set at line 14); set each key once");
+
+        Files.writeString(conf, Files.readString(conf).replace("blocked = false\n", "insecure = \"sometimes\"\n")
+                .replace("\"docker.io/library\"", "\"https://docker.io\""));
+        Run invalid = run("check-policy", conf.toString());
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.err()).contains(conf + ":4: unqualified-search-registries[1]: ").contains(conf + ":15: registry[1].insecure: ");
+    }
+
+    @Test
     void checkPolicyExplainsTheDocumentationsFormattingArtefacts() {
         Path json = SOURCES.resolve("installer-image-policy-config-as-documented-with-formatting-artefacts.json");
         Run r = run("check-policy", json.toString());
@@ -123,5 +154,37 @@ class ImportPolicyCommandsTest {
         Run none = run("explain", "--offline", "--policy", Project.root().resolve("policies").toString(), "--resource", "imagestreams",
                 "quay.io/org/app:1");
         assertThat(none.out()).contains("Decision: SKIPPED").contains("no allowedRegistriesForImport");
+    }
+
+    @Test
+    void explainAndAuditJudgeImageStreamTagsAndImageTagsAsTheWebhookDoes(@TempDir Path dir) throws Exception {
+        String policy = SOURCES.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml").toString();
+        Run tag = run("explain", "--offline", "--policy", policy, "--resource", "imagestreamtags", "docker.io/library/nginx:1.25");
+        assertThat(tag.exit()).as(tag.err()).isEqualTo(1);
+        assertThat(tag.out()).contains("Decision: DENIED")
+                .contains("tag.from.name: Forbidden: this image is prohibited by policy: importing \"docker.io/library/nginx:1.25\"");
+        Run imageTag = run("explain", "--offline", "--policy", policy, "--resource", "imagetags", "quay.io/org/app:1");
+        assertThat(imageTag.exit()).as(imageTag.err()).isZero();
+        assertThat(imageTag.out()).contains("Decision: ALLOWED").contains("the import policy allows it");
+
+        Path manifest = dir.resolve("istag.yaml");
+        Files.writeString(manifest, """
+                apiVersion: image.openshift.io/v1
+                kind: ImageStreamTag
+                metadata:
+                  name: app:1
+                  namespace: shop
+                tag:
+                  name: "1"
+                  from:
+                    kind: DockerImage
+                    name: docker.io/library/nginx:1.25
+                  importPolicy: {}
+                  referencePolicy:
+                    type: Source
+                """);
+        Run audit = run("audit", "--offline", "-q", "--policy", policy, "-o", "json", manifest.toString());
+        assertThat(new ObjectMapper().readTree(audit.out()).toString()).contains("tag.from.name").contains("\"fail\"")
+                .contains("allowedRegistriesForImport");
     }
 }

@@ -72,6 +72,46 @@ final class ImportPolicyCases {
         return imageStream;
     }
 
+    /** An ImageStreamTag {@code app:t0} tagging the image ({@code oc create imagestreamtag app:t0 --from-image=IMAGE}). */
+    static ObjectNode imageStreamTag(String image) {
+        ObjectNode ist = Conformance.object("image.openshift.io/v1", "ImageStreamTag", "app:t0");
+        tagReference(ist.putObject("tag"), image);
+        ist.putNull("image");
+        ist.putNull("lookupPolicy");
+        return ist;
+    }
+
+    /** An ImageTag {@code app:t0} whose spec tags the image (the image.openshift.io/v1 ImageTag, OpenShift 4.8 and later). */
+    static ObjectNode imageTag(String image) {
+        ObjectNode itag = Conformance.object("image.openshift.io/v1", "ImageTag", "app:t0");
+        tagReference(itag.putObject("spec"), image);
+        itag.putNull("status");
+        itag.putNull("image");
+        return itag;
+    }
+
+    private static void tagReference(ObjectNode tag, String image) {
+        tag.put("name", "t0");
+        tag.putNull("annotations");
+        tag.putObject("from").put("kind", "DockerImage").put("name", image);
+        tag.putObject("importPolicy");
+        tag.putObject("referencePolicy").put("type", "Source");
+    }
+
+    /** The ImageStream with a status: tag t0's history is the given references, newest first, as the import controller writes it. */
+    static ObjectNode withStatus(ObjectNode imageStream, String... references) {
+        ObjectNode status = imageStream.putObject("status");
+        status.put("dockerImageRepository", "image-registry.openshift-image-registry.svc:5000/default/app");
+        ObjectNode tag = status.putArray("tags").addObject();
+        tag.put("tag", "t0");
+        ArrayNode items = tag.putArray("items");
+        for (String reference : references) {
+            items.addObject().put("created", "2024-05-02T14:03:19Z").put("dockerImageReference", reference)
+                    .put("image", "sha256:" + "0".repeat(63) + "1").put("generation", 1);
+        }
+        return imageStream;
+    }
+
     /** An ImageStreamImport of single images ({@code oc import-image app --from=IMAGE --confirm}). */
     static ObjectNode imageStreamImport(boolean insecure, String... images) {
         ObjectNode isi = Conformance.object("image.openshift.io/v1", "ImageStreamImport", "app");

@@ -9,8 +9,11 @@ import static org.imagepolicy.webhook.conformance.Conformance.engine;
 import static org.imagepolicy.webhook.conformance.Conformance.update;
 import static org.imagepolicy.webhook.conformance.ImportPolicyCases.imageStream;
 import static org.imagepolicy.webhook.conformance.ImportPolicyCases.imageStreamImport;
+import static org.imagepolicy.webhook.conformance.ImportPolicyCases.imageStreamTag;
+import static org.imagepolicy.webhook.conformance.ImportPolicyCases.imageTag;
 import static org.imagepolicy.webhook.conformance.ImportPolicyCases.insecureTag;
 import static org.imagepolicy.webhook.conformance.ImportPolicyCases.repositoryImport;
+import static org.imagepolicy.webhook.conformance.ImportPolicyCases.withStatus;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.imagepolicy.webhook.admission.AdmissionInput;
@@ -25,8 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The import policy ({@code allowedRegistriesForImport}) as openshift-apiserver enforces it on ImageStream
- * CREATE and UPDATE and ImageStreamImport CREATE, read from each of its three configuration sources, and its
- * host, port and {@code insecure} rules (openshift-apiserver {@code validation/whitelist}).
+ * CREATE and UPDATE, ImageStream status UPDATE, ImageStreamTag and ImageTag CREATE and UPDATE and
+ * ImageStreamImport CREATE, read from each of its three configuration sources, and its host, port and
+ * {@code insecure} rules (openshift-apiserver {@code validation/whitelist}).
  */
 class ImportPolicyConformanceTest {
     private static final String GROUP = "image.openshift.io";
@@ -83,6 +87,69 @@ class ImportPolicyConformanceTest {
         assertAllowed(decide(e, update(GROUP, "imagestreams", imageStream(s.denied(), sameRepositoryOtherTag), old), NO_LOOKUP));
         assertDenied(decide(e, update(GROUP, "imagestreams", imageStream(s.denied(), "untrusted.example.org/x/y:1"), old), NO_LOOKUP),
                 "spec.tags[1].from.name");
+    }
+
+    private static String repositoryOf(String image) {
+        return image.replaceAll(":[^:/]+$", "");
+    }
+
+    private static AdmissionInput statusUpdate(ObjectNode stream, ObjectNode old) {
+        return Conformance.review("UPDATE", GROUP, "v1", "imagestreams", "status", "default", stream, old);
+    }
+
+    /** The two single-tag resources: ImageStreamTag ({@code tag}) and ImageTag ({@code spec}). */
+    private record TagKind(String resource, String field, java.util.function.Function<String, ObjectNode> object) {
+    }
+
+    private static final java.util.List<TagKind> TAG_KINDS = java.util.List.of(
+            new TagKind("imagestreamtags", "tag", ImportPolicyCases::imageStreamTag),
+            new TagKind("imagetags", "spec", ImportPolicyCases::imageTag));
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.imagepolicy.webhook.conformance.ImportPolicyCases#sources")
+    void anImageStreamTagOrImageTagFromAnotherRegistryIsDeniedNamingFieldAndAllowedRegistries(ImportPolicyCases.Source s) throws Exception {
+        ImagePolicyEngine e = engineOf(s);
+        for (TagKind k : TAG_KINDS) {
+            assertAllowed(decide(e, create(GROUP, k.resource(), k.object().apply(s.allowed())), NO_LOOKUP));
+            Decision d = decide(e, create(GROUP, k.resource(), k.object().apply(s.denied())), NO_LOOKUP);
+            assertDenied(d, k.field() + ".from.name");
+            assertThat(d.message()).as(k.resource())
+                    .contains(k.resource() + ".image.openshift.io \"app:t0\" is forbidden: " + k.field() + ".from.name: Forbidden:")
+                    .contains("importing \"" + s.denied() + "\" from registry \"" + s.deniedRegistry() + "\" is not allowed")
+                    .contains("images may be imported only from " + s.listed() + " (allowedRegistriesForImport)");
+            assertThat(d.violations().get(0).rule()).isEqualTo("allowedRegistriesForImport");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.imagepolicy.webhook.conformance.ImportPolicyCases#sources")
+    void anUpdateOfATagMayKeepItsRepositoryButNotMoveToAnotherRegistry(ImportPolicyCases.Source s) throws Exception {
+        ImagePolicyEngine e = engineOf(s);
+        String sameRepositoryOtherTag = repositoryOf(s.denied()) + ":other";
+        for (TagKind k : TAG_KINDS) {
+            ObjectNode old = k.object().apply(s.denied());
+            assertAllowed(decide(e, update(GROUP, k.resource(), k.object().apply(sameRepositoryOtherTag), old), NO_LOOKUP));
+            assertDenied(decide(e, update(GROUP, k.resource(), k.object().apply("untrusted.example.org/x/y:1"), old), NO_LOOKUP),
+                    k.field() + ".from.name");
+            assertDenied(decide(e, update(GROUP, k.resource(), k.object().apply(s.denied()), k.object().apply(s.allowed())),
+                    NO_LOOKUP), k.field() + ".from.name");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.imagepolicy.webhook.conformance.ImportPolicyCases#sources")
+    void referencesWrittenToAStreamsStatusAreJudgedWhenTheOldStatusLackedThem(ImportPolicyCases.Source s) throws Exception {
+        ImagePolicyEngine e = engineOf(s);
+        String deniedByDigest = repositoryOf(s.denied()) + "@" + Conformance.IMAGE1_SHA;
+        String otherDeniedDigest = repositoryOf(s.denied()) + "@" + Conformance.GOOD_SHA;
+        String allowedByDigest = repositoryOf(s.allowed()) + "@" + Conformance.IMAGE1_SHA;
+        ObjectNode old = withStatus(imageStream(s.denied()), deniedByDigest);
+        assertAllowed(decide(e, statusUpdate(withStatus(imageStream(s.denied()), allowedByDigest, deniedByDigest), old), NO_LOOKUP));
+        Decision d = decide(e, statusUpdate(withStatus(imageStream(s.denied()), otherDeniedDigest, deniedByDigest), old), NO_LOOKUP);
+        assertDenied(d, "status.tags[0].items[0].dockerImageReference");
+        assertThat(d.message()).contains("imagestreams.image.openshift.io \"app\" is forbidden: status.tags[0].items[0].dockerImageReference:"
+                + " Forbidden:").contains("importing \"" + otherDeniedDigest + "\" from registry \"" + s.deniedRegistry() + "\" is not allowed").contains("images may be imported only from " + s.listed());
+        assertThat(d.violations()).as("the reference kept from the old status is not judged again").hasSize(1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -188,13 +255,61 @@ class ImportPolicyConformanceTest {
     }
 
     @Test
-    void anImageStreamImportIsCreateOnlyAndSubresourcesAreLeftAlone() {
+    void anImageStreamImportIsCreateOnlyAndSubresourcesOtherThanStatusAreLeftAlone() {
         ImagePolicyEngine e = engine(POLICY);
         ObjectNode isi = imageStreamImport(false, "quay.io/org/app:1");
         assertThat(decide(e, update(GROUP, "imagestreamimports", isi, isi), NO_LOOKUP).outcome()).isEqualTo(Decision.Outcome.SKIPPED);
-        AdmissionInput status = Conformance.review("UPDATE", GROUP, "v1", "imagestreams", "status", "default",
-                imageStream("quay.io/org/app:1"), imageStream());
-        assertThat(decide(e, status, NO_LOOKUP).outcome()).isEqualTo(Decision.Outcome.SKIPPED);
+        ObjectNode imported = withStatus(imageStream("quay.io/org/app:1"), "quay.io/org/app@" + Conformance.IMAGE1_SHA);
+        for (String subresource : java.util.List.of("layers", "secrets")) {
+            AdmissionInput other = Conformance.review("UPDATE", GROUP, "v1", "imagestreams", subresource, "default", imported, imageStream());
+            assertThat(decide(e, other, NO_LOOKUP).outcome()).as(subresource).isEqualTo(Decision.Outcome.SKIPPED);
+        }
+        assertDenied(decide(e, statusUpdate(imported, imageStream()), NO_LOOKUP), "status.tags[0].items[0].dockerImageReference");
+        AdmissionInput statusCreate = Conformance.review("CREATE", GROUP, "v1", "imagestreams", "status", "default", imported, null);
+        assertThat(decide(e, statusCreate, NO_LOOKUP).outcome()).as("status is only ever updated").isEqualTo(Decision.Outcome.SKIPPED);
+    }
+
+    @Test
+    void aStatusReferenceFollowsItsSpecTagsImportPolicyAndTheStreamsInsecureAnnotation() {
+        ImagePolicyEngine e = engine(POLICY);
+        String plain = "plain.example.com/a/b@" + Conformance.IMAGE1_SHA;
+        assertDenied(decide(e, statusUpdate(withStatus(imageStream("plain.example.com/a/b:1"), plain), imageStream()), NO_LOOKUP),
+                "status.tags[0].items[0].dockerImageReference");
+        assertAllowed(decide(e, statusUpdate(withStatus(insecureTag(imageStream("plain.example.com/a/b:1"), 0), plain), imageStream()),
+                NO_LOOKUP));
+        ObjectNode annotated = Conformance.annotate(withStatus(imageStream("plain.example.com/a/b:1"), plain),
+                "openshift.io/image.insecureRepository", "true");
+        assertAllowed(decide(e, statusUpdate(annotated, imageStream()), NO_LOOKUP));
+    }
+
+    @Test
+    void aTagsImportPolicyAndTheInsecureAnnotationMakeAnImageStreamTagOrImageTagInsecure() {
+        ImagePolicyEngine e = engine(POLICY);
+        for (TagKind k : TAG_KINDS) {
+            assertThat(decide(e, create(GROUP, k.resource(), k.object().apply("plain.example.com/a/b:1")), NO_LOOKUP).allowed())
+                    .as(k.resource()).isFalse();
+            ObjectNode insecure = k.object().apply("plain.example.com/a/b:1");
+            ((ObjectNode) insecure.path(k.field()).path("importPolicy")).put("insecure", true);
+            assertAllowed(decide(e, create(GROUP, k.resource(), insecure), NO_LOOKUP));
+            ObjectNode annotated = Conformance.annotate(k.object().apply("plain.example.com/a/b:1"), "openshift.io/image.insecureRepository", "true");
+            assertAllowed(decide(e, create(GROUP, k.resource(), annotated), NO_LOOKUP));
+        }
+    }
+
+    @Test
+    void tagsFromImageStreamsAndTagsWithoutAReferenceAreNotImports() {
+        ImagePolicyEngine e = engine(POLICY);
+        for (TagKind k : TAG_KINDS) {
+            ObjectNode other = k.object().apply("quay.io/org/app:1");
+            ((ObjectNode) other.path(k.field()).path("from")).put("kind", "ImageStreamTag").put("name", "other:latest");
+            assertAllowed(decide(e, create(GROUP, k.resource(), other), NO_LOOKUP));
+            ObjectNode none = k.object().apply("quay.io/org/app:1");
+            none.remove(k.field());
+            assertAllowed(decide(e, create(GROUP, k.resource(), none), NO_LOOKUP));
+            ObjectNode malformed = k.object().apply("quay.io/org/app:1");
+            malformed.put(k.field(), "quay.io/org/app:1");
+            assertThat(decide(e, create(GROUP, k.resource(), malformed), NO_LOOKUP).outcome()).isEqualTo(Decision.Outcome.INVALID);
+        }
     }
 
     @Test

@@ -87,4 +87,30 @@ class ImportPolicyHttpsTest {
         assertThat(send(s, review("imagestreamimports", ImportPolicyCases.imageStreamImport(false, source.allowed())))
                 .path("allowed").asBoolean()).isTrue();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.imagepolicy.webhook.conformance.ImportPolicyCases#sources")
+    void imageStreamTagsImageTagsAndStreamStatusAreJudgedOverHttps(ImportPolicyCases.Source source) throws Exception {
+        RunningServer s = server(source);
+        for (String resource : java.util.List.of("imagestreamtags", "imagetags")) {
+            boolean ist = resource.equals("imagestreamtags");
+            ObjectNode allowed = ist ? ImportPolicyCases.imageStreamTag(source.allowed()) : ImportPolicyCases.imageTag(source.allowed());
+            ObjectNode denied = ist ? ImportPolicyCases.imageStreamTag(source.denied()) : ImportPolicyCases.imageTag(source.denied());
+            assertThat(send(s, review(resource, allowed)).path("allowed").asBoolean()).as(resource).isTrue();
+            JsonNode answer = send(s, review(resource, denied));
+            assertThat(answer.path("allowed").asBoolean()).as(resource).isFalse();
+            assertThat(answer.path("status").path("code").asInt()).isEqualTo(403);
+            assertThat(answer.path("status").path("message").asText())
+                    .contains(resource + ".image.openshift.io \"app\" is forbidden: " + (ist ? "tag" : "spec") + ".from.name: Forbidden:")
+                    .contains("images may be imported only from " + source.listed());
+        }
+        String imported = source.denied().replaceAll(":[^:/]+$", "") + "@" + Conformance.IMAGE1_SHA;
+        ObjectNode status = review("imagestreams", ImportPolicyCases.withStatus(ImportPolicyCases.imageStream(source.denied()), imported));
+        ObjectNode request = (ObjectNode) status.path("request");
+        request.put("operation", "UPDATE").put("subResource", "status");
+        request.set("oldObject", ImportPolicyCases.imageStream(source.denied()));
+        JsonNode answer = send(s, status);
+        assertThat(answer.path("allowed").asBoolean()).isFalse();
+        assertThat(answer.path("status").path("message").asText()).contains("status.tags[0].items[0].dockerImageReference: Forbidden:");
+    }
 }

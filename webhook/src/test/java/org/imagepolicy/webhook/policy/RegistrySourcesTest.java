@@ -85,6 +85,46 @@ class RegistrySourcesTest {
     }
 
     @Test
+    void wildcardInsecureRegistriesAreKeptCanonicalAndABareTopLevelDomainIsWarnedAbout() throws Exception {
+        String image = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: cluster
+                spec:
+                  registrySources:
+                    insecureRegistries:
+                    - '*.Lab.Example.com'
+                    - '*.registry.internal:5000'
+                    - registry.lab.example.net:05000
+                    - '*.corp'
+                """;
+        PolicyParser.Parsed fromImage = new PolicyParser(false).parse("image.yaml", image);
+        assertThat(fromImage.policy().insecureRegistries())
+                .containsExactly("*.lab.example.com", "*.registry.internal:5000", "registry.lab.example.net:5000", "*.corp");
+        assertThat(fromImage.warnings()).extracting(PolicyProblem::format).singleElement().asString()
+                .startsWith("image.yaml:11: warning: spec.registrySources.insecureRegistries[3]: \"*.corp\" makes every registry under .corp"
+                        + " insecure: lookups there accept any certificate or plain HTTP");
+
+        String conf = """
+                [[registry]]
+                location = "*.dev.example.com"
+                insecure = true
+
+                [[registry]]
+                prefix = "quay.io/team"
+                location = "mirror.dev.example.com:8443/team"
+                insecure = true
+                """;
+        PolicyParser.Parsed fromConf = new PolicyParser(false).parse("registries.conf", conf);
+        assertThat(fromConf.policy().insecureRegistries()).containsExactly("*.dev.example.com", "mirror.dev.example.com:8443");
+        assertThat(fromConf.warnings()).isEmpty();
+        // What check-policy --explain prints reads back as the same insecure registries.
+        PolicyParser.Parsed back = new PolicyParser(false).parse("explained.yaml", PolicyWriter.yaml(fromImage.policy()));
+        assertThat(back.policy().insecureRegistries()).isEqualTo(fromImage.policy().insecureRegistries());
+    }
+
+    @Test
     void aTagInARegistrySourceIsWidenedToItsRepositoryWithAWarning() throws Exception {
         PolicyParser.Parsed parsed = parse(DIR.resolve("image-config-allowed-registries-insecure-search-and-imports.yaml"));
         assertThat(parsed.warnings()).extracting(PolicyProblem::format).anySatisfy(w -> assertThat(w)
@@ -145,6 +185,93 @@ class RegistrySourcesTest {
                 blocked = true
                 """;
         assertThat(errors("registries.conf", text)).singleElement().asString().startsWith("registries.conf:4: invalid TOML:");
+    }
+
+    @Test
+    void tomlProblemsNameTheExactLineOfListElementsDottedKeysAndNestedTables() {
+        String text = """
+                unqualified-search-registries = [
+                  "registry.access.redhat.com",
+                  # a comment, and a multi-line list
+                  "https://quay.io",
+                ]
+
+                [[registry]]
+                prefix = "example.com/foo"
+                location = "internal-registry-for-example.com/bar"
+
+                [[registry.mirror]]
+                location = "example-mirror-0.local/mirror-for-foo"
+
+                [[registry]]
+                location = "registry.untrusted.example.com"
+                blocked = true
+                insecur = true
+                """;
+        List<String> errors = errors("registries.conf", text);
+        assertThat(errors).hasSize(2);
+        assertThat(errors.get(0)).startsWith("registries.conf:4: unqualified-search-registries[1]:");
+        assertThat(errors.get(1)).startsWith("registries.conf:17: registry[1].insecur: unknown field \"insecur\"; did you mean insecure?");
+
+        String v1 = """
+                # v1, written with dotted keys instead of tables
+                registries.search.registries = ["docker.io"]
+                registries.block.registries = [
+                  "ok.example.com",
+                  "*bad*",
+                ]
+                """;
+        assertThat(errors("registries.conf", v1)).singleElement().asString()
+                .startsWith("registries.conf:5: registries.block.registries[1]: registry \"*bad*\": the asterisks around bad");
+
+        String strings = """
+                [[registry]]
+                location = "quay.io"
+                mirror = [
+                  { location = "m1.example.com" },
+                  { location = "m2.example.com", insecure = true },
+                ]
+
+                [[registry]]
+                location = '''registry.untrusted.example.com'''
+                prefix = \"""
+                registry.untrusted.example.com/\\
+                  team\"""
+                blocked = "maybe"
+                """;
+        assertThat(errors("registries.conf", strings)).singleElement().asString().startsWith("registries.conf:13: registry[1].blocked:");
+    }
+
+    @Test
+    void malformedTomlNamesTheLineOfADuplicateKeyAndWhereAnUnclosedListOpened() {
+        String duplicate = """
+                [[registry]]
+                location = "quay.io"
+                blocked = true
+
+                [[registry]]
+                location = "registry.untrusted.example.com"
+                blocked = true
+                blocked = false
+                """;
+        assertThat(errors("registries.conf", duplicate)).singleElement().asString()
+                .isEqualTo("registries.conf:8: invalid TOML: duplicate key \"blocked\" (first set at line 7); set each key once");
+        String atEnd = """
+                short-name-mode = "enforcing"
+                unqualified-search-registries = ["registry.access.redhat.com",
+                  "quay.io"
+                """;
+        assertThat(errors("registries.conf", atEnd)).singleElement().asString()
+                .isEqualTo("registries.conf:2: invalid TOML: the list that starts here is never closed");
+        String unterminated = """
+                [[registry]]
+                location = "quay.io"
+
+                [[registry]]
+                location = "registry.untrusted.example.com
+                blocked = true
+                """;
+        assertThat(errors("registries.conf", unterminated)).singleElement().asString().startsWith("registries.conf:5: invalid TOML:");
     }
 
     @Test

@@ -1,0 +1,80 @@
+package org.imagepolicy.webhook.registry;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.imagepolicy.webhook.image.HostPattern;
+
+/**
+ * The registries lookups may reach over plain HTTP or unverified TLS: those the command line names, fixed for
+ * the process, and those the policy names (a cluster image configuration, a registries.conf), which follow each
+ * policy reload, so that a registry taken off the list is verified again from the next request on.
+ *
+ * <p>Entries are canonical registry keys or {@code *.domain[:port]} wildcards, matched as policy rules match
+ * registries ({@link HostPattern#matches(String)}): by the registry's identity, a wildcard for one or more whole
+ * leftmost labels, and an entry without a port for the default port only, since insecurity is a relaxation.
+ *
+ * <p>Only registries named one by one are also let past the internal-address guard ({@link #named}): a wildcard
+ * vouches for a whole DNS subtree, whose names resolve wherever their zone says.
+ */
+final class InsecureRegistries {
+    private record Entries(Set<String> keys, List<HostPattern> wildcards) {
+        static Entries of(Collection<String> entries) {
+            Set<String> keys = new HashSet<>();
+            List<HostPattern> wildcards = new ArrayList<>();
+            for (String entry : entries) {
+                if (entry.startsWith("*.")) {
+                    wildcards.add(HostPattern.parse(entry));
+                } else {
+                    keys.add(entry);
+                }
+            }
+            return new Entries(Set.copyOf(keys), List.copyOf(wildcards));
+        }
+
+        boolean contains(String registryKey) {
+            if (keys.contains(registryKey)) {
+                return true;
+            }
+            for (HostPattern p : wildcards) {
+                if (p.matches(registryKey)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final Entries fixed;
+    private volatile Entries policy = Entries.of(List.of());
+
+    /** @param fixed the command line's entries, and a one-shot command's policy entries */
+    InsecureRegistries(Collection<String> fixed) {
+        this.fixed = Entries.of(fixed);
+    }
+
+    /**
+     * The policy's entries from now on; those it no longer names are verified again.
+     *
+     * @return whether a registry key's insecurity, or its passage through the address guard, changed: answers read
+     *         under the other setting are stale
+     */
+    java.util.function.Predicate<String> policy(Collection<String> entries) {
+        Entries before = policy;
+        policy = Entries.of(entries);
+        Entries now = policy;
+        return key -> !fixed.contains(key) && before.contains(key) != now.contains(key)
+                || !fixed.keys().contains(key) && before.keys().contains(key) != now.keys().contains(key);
+    }
+
+    boolean contains(String registryKey) {
+        return fixed.contains(registryKey) || policy.contains(registryKey);
+    }
+
+    /** Whether the registry is named one by one, so that an operator vouched for wherever it resolves. */
+    boolean named(String registryKey) {
+        return fixed.keys().contains(registryKey) || policy.keys().contains(registryKey);
+    }
+}
