@@ -39,8 +39,13 @@ public final class AdmissionReviewCodec {
     }
 
     public static AdmissionInput decode(byte[] body) throws BadReviewException {
+        return decode(body, 0, body.length);
+    }
+
+    /** The review in {@code body[offset, offset + length)}: the server parses the request's own buffer, without a copy. */
+    public static AdmissionInput decode(byte[] body, int offset, int length) throws BadReviewException {
         JsonNode review;
-        try (JsonParser parser = FACTORY.createParser(body)) {
+        try (JsonParser parser = FACTORY.createParser(body, offset, length)) {
             review = TREE.readRoot(parser, DecisionFields.INSTANCE);
             // Whatever follows is looked at lazily, as before: the first kept token is enough to refuse.
             if (review != null && afterRoot(parser).nextToken() != null) {

@@ -1,5 +1,7 @@
 package org.imagepolicy.webhook.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,7 +100,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         long start = System.nanoTime();
         AdmissionInput in;
         try {
-            in = AdmissionReviewCodec.decode(body.getBytes());
+            in = decode(body);
         } catch (BadReviewException e) {
             refuse(req, 400, "BadRequest", e.getMessage());
             return;
@@ -133,6 +136,15 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         }));
     }
 
+    /** Parses the body where it lies when it is one heap array, as Vert.x hands over request bodies. */
+    private static AdmissionInput decode(Buffer body) throws BadReviewException {
+        ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+        if (bytes.hasArray()) {
+            return AdmissionReviewCodec.decode(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        return AdmissionReviewCodec.decode(body.getBytes());
+    }
+
     private void respond(HttpServerRequest req, ImagePolicyEngine current, PreparedRequest prepared, ImageFacts facts, boolean mutating,
             long start) {
         AdmissionInput in = prepared.input();
@@ -152,7 +164,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
             return;
         }
         req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-        end(req, Buffer.buffer(answer));
+        end(req, BufferInternal.buffer(Unpooled.wrappedBuffer(answer))); // the answer's own array, not a copy
         String resource = Resources.carriesImages(in.resource()) ? in.resource().toString() : "other";
         long nanos = System.nanoTime() - start;
         metrics.decision(resource, decision.outcome(), nanos);

@@ -42,24 +42,52 @@ final class BodyReader {
             refuseTooLarge(req);
             return;
         }
-        // Sized by what arrives, not by what is promised: a Content-Length alone must not reserve memory.
-        Buffer body = Buffer.buffer(length == null ? 8192 : Math.min(Integer.parseInt(length.trim()), INITIAL_CAPACITY));
         // The reset or close waits for the answer to be written; an HTTP/2 reset would otherwise overtake it.
         long slow = vertx.setTimer(BODY_MILLIS, id -> refusal.refuse(req, 408, "RequestTimeout",
                 "the body did not arrive within " + BODY_MILLIS / 1000 + " seconds").onComplete(done -> abandon(req)));
+        Body body = new Body();
         req.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY_BYTES) {
                 vertx.cancelTimer(slow);
                 refuseTooLarge(req);
                 return;
             }
-            body.appendBuffer(chunk);
+            body.append(chunk);
         });
         req.endHandler(v -> {
             if (vertx.cancelTimer(slow)) {
-                complete.handle(body);
+                complete.handle(body.whole());
             }
         });
+    }
+
+    /**
+     * The chunks of one body. Most reviews arrive as one chunk, which Vert.x hands over as a buffer of its
+     * own: that one is kept as it is; only a second chunk starts a copy, sized by what has arrived (a
+     * Content-Length alone must not reserve memory).
+     */
+    private static final class Body {
+        private Buffer first;
+        private Buffer joined;
+
+        void append(Buffer chunk) {
+            if (joined != null) {
+                joined.appendBuffer(chunk);
+            } else if (first == null) {
+                first = chunk;
+            } else {
+                joined = Buffer.buffer(Math.min(2 * (first.length() + chunk.length()), INITIAL_CAPACITY)).appendBuffer(first).appendBuffer(chunk);
+                first = null;
+            }
+        }
+
+        int length() {
+            return joined != null ? joined.length() : first != null ? first.length() : 0;
+        }
+
+        Buffer whole() {
+            return joined != null ? joined : first != null ? first : Buffer.buffer();
+        }
     }
 
     /**

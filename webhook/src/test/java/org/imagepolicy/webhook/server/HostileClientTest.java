@@ -214,6 +214,36 @@ class HostileClientTest {
     // ---------------------------------------------------------------------------------------------- huge bodies
 
     @Test
+    void aReviewSentInPiecesIsJoinedAndDecided() throws Exception {
+        // Most bodies arrive in one chunk, which is kept as it is; this one comes in three chunked-encoding
+        // pieces, flushed apart, so the server must join them in order.
+        SSLSocket s = tlsSocket(null);
+        s.setTcpNoDelay(true);
+        Watched watched = Watched.of(s);
+        OutputStream out = s.getOutputStream();
+        out.write("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        int[] cuts = {0, allowed.length / 3, 2 * allowed.length / 3, allowed.length};
+        for (int i = 0; i < 3; i++) {
+            int n = cuts[i + 1] - cuts[i];
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(allowed, cuts[i], n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.yield();
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Await.until("the answer", Duration.ofSeconds(15), () -> watched.received().contains("\"uid\""));
+        String answer = watched.received();
+        assertThat(answer).startsWith("HTTP/1.1 200 ");
+        JsonNode response = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("response");
+        assertThat(response.path("uid").asText()).isEqualTo(ALLOWED_UID);
+        assertThat(response.path("allowed").asBoolean()).isTrue();
+        s.close();
+    }
+
+    @Test
     void aHundredMegabyteChunkedBodyGets413AndIsNotBuffered() throws Exception {
         long size = 100L * 1000 * 1000;
         SSLSocket s = tlsSocket(null);
