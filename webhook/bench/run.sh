@@ -25,6 +25,7 @@ cd "$(dirname "$0")/../.."
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 seconds=$($quick && echo 2 || echo 20)
+floor_seconds=$($quick && echo 2 || echo 10)   # nginx's paced runs, the latency floor beside each half-load figure
 warm=$($quick && echo 1 || echo 5)
 first_warm=$($quick && echo 3 || echo 15)     # the JIT, before anything is measured: C2 needs ~20 s of load here
 images=$($quick && echo 300 || echo 1000)      # pushed to the local registry; each cold lookup uses a new one
@@ -245,6 +246,9 @@ if want cachehits; then
       sat=${saturating[$proto:$s]}; want_rate=$(python3 -c "print(round($sat / 2))")
       r=$(paced "$proto" "$url" "$review" "$want_rate")
       half_cell "$r" "$want_rate"; cells+=" $half_text |"
+      # nginx at the same offered rate: the floor the generator and the machine put under any server's p99.
+      floor=$(paced "$proto" "https://127.0.0.1:$nginx_port/$s" "$review" "$want_rate" "$floor_seconds")
+      cells+=" $(field p99 "$floor") |"
       if $half_ok; then
         echo "$s over $proto:$(field p99 "$r")" >>"$work/half-p99s"
       else
@@ -272,8 +276,11 @@ if want cachehits; then
   echo "its per-request log, the first 0.5 s left out); HTTP/1.1 over $connections connections, HTTP/2 over $h2_clients connections of up to"
   echo "$paced_streams streams. A run whose offered rate is not within 5% of the rate wanted is not measured."
   echo
-  echo "| scenario | HTTP/1.1 at half load | HTTP/2 at half load |"
-  echo "|---|---|---|"
+  echo "Beside each, nginx's p99 at the same offered rate (${floor_seconds}s): the floor that the generator and the machine put under"
+  echo "any server's p99."
+  echo
+  echo "| scenario | HTTP/1.1 at half load | nginx p99 ms | HTTP/2 at half load | nginx p99 ms |"
+  echo "|---|---|---|---|---|"
   printf '%s\n' "${half_rows[@]}"
   echo
   echo "webhook resident memory after the runs: $((rss / 1024)) MiB (heap capped at 256 MiB)"
