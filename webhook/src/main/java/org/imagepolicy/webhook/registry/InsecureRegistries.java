@@ -12,9 +12,10 @@ import org.imagepolicy.webhook.image.HostPattern;
  * the process, and those the policy names (a cluster image configuration, a registries.conf), which follow each
  * policy reload, so that a registry taken off the list is verified again from the next request on.
  *
- * <p>Entries are canonical registry keys or {@code *.domain[:port]} wildcards, matched as policy rules match
- * registries ({@link HostPattern#matches(String)}): by the registry's identity, a wildcard for one or more whole
- * leftmost labels, and an entry without a port for the default port only, since insecurity is a relaxation.
+ * <p>Entries are canonical registry keys or {@code *.domain[:port]} wildcards, a wildcard for one or more whole
+ * leftmost labels of the canonical key as written ({@link HostPattern#matchesLiterally(String)}), and an entry
+ * without a port for the default port only, since insecurity is a relaxation. Unlike rules, a wildcard does not
+ * reach Docker Hub through its other names: {@code *.docker.io} leaves {@code docker.io} verified, as on the nodes.
  *
  * <p>Only registries named one by one are also let past the internal-address guard ({@link #named}): a wildcard
  * vouches for a whole DNS subtree, whose names resolve wherever their zone says.
@@ -39,7 +40,7 @@ final class InsecureRegistries {
                 return true;
             }
             for (HostPattern p : wildcards) {
-                if (p.matches(registryKey)) {
+                if (p.matchesLiterally(registryKey)) {
                     return true;
                 }
             }

@@ -26,7 +26,14 @@ class InsecureRegistriesTest {
         "*.lab.example.com:5000,    a.lab.example.com:5000,     true",
         "*.lab.example.com:5000,    a.lab.example.com,          false",
         "*.lab.example.com:443,     a.lab.example.com,          true",
-        "*.docker.io,               docker.io,                  true",
+        // Matched literally against the canonical key, as containers/image does: Docker Hub's other names do not
+        // bring docker.io under a wildcard, so the nodes and the lookups both keep verifying Docker Hub.
+        "*.docker.io,               docker.io,                  false",
+        "*.docker.com,              docker.io,                  false",
+        "*.hub.docker.com,          docker.io,                  false",
+        "*.io,                      docker.io,                  true",
+        "docker.io,                 docker.io,                  true",
+        "*.docker.io,               mirror.docker.io,           true",
         "*.example.com,             127.0.0.1,                  false",
     })
     void entriesCoverRegistriesByTheirIdentity(String entry, String registryKey, boolean insecure) {
