@@ -50,6 +50,11 @@ final class InsecureRegistries {
 
     private final Entries fixed;
     private volatile Entries policy = Entries.of(List.of());
+    /**
+     * Counts changes of the policy's entries, raised after each change is visible: a lookup that reads it before
+     * reaching a registry, and finds it raised when the answer arrives, may have read under the other setting.
+     */
+    private volatile long generation;
 
     /** @param fixed the command line's entries, and a one-shot command's policy entries */
     InsecureRegistries(Collection<String> fixed) {
@@ -62,12 +67,20 @@ final class InsecureRegistries {
      * @return whether a registry key's insecurity, or its passage through the address guard, changed: answers read
      *         under the other setting are stale
      */
-    java.util.function.Predicate<String> policy(Collection<String> entries) {
+    synchronized java.util.function.Predicate<String> policy(Collection<String> entries) {
         Entries before = policy;
-        policy = Entries.of(entries);
-        Entries now = policy;
+        Entries now = Entries.of(entries);
+        policy = now;
+        if (!now.equals(before)) {
+            generation++;
+        }
         return key -> !fixed.contains(key) && before.contains(key) != now.contains(key)
                 || !fixed.keys().contains(key) && before.keys().contains(key) != now.keys().contains(key);
+    }
+
+    /** Read before a lookup reaches a registry; see {@link LookupCache}. */
+    long generation() {
+        return generation;
     }
 
     boolean contains(String registryKey) {

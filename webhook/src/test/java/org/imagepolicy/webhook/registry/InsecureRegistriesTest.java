@@ -72,6 +72,21 @@ class InsecureRegistriesTest {
     }
 
     @Test
+    void theGenerationMovesWhenThePolicysEntriesChangeAndOnlyThen() {
+        InsecureRegistries insecure = new InsecureRegistries(List.of("fixed.example.com"));
+        long start = insecure.generation();
+        insecure.policy(List.of());
+        assertThat(insecure.generation()).as("nothing changed").isEqualTo(start);
+        insecure.policy(List.of("*.lab.example.com"));
+        long changed = insecure.generation();
+        assertThat(changed).isNotEqualTo(start);
+        insecure.policy(List.of("*.lab.example.com"));
+        assertThat(insecure.generation()).as("the same entries again").isEqualTo(changed);
+        insecure.policy(List.of());
+        assertThat(insecure.generation()).isNotEqualTo(changed).isNotEqualTo(start);
+    }
+
+    @Test
     void aMalformedWildcardIsRefused() {
         assertThatThrownBy(() -> new InsecureRegistries(List.of("*.*.example.com"))).isInstanceOf(IllegalArgumentException.class);
     }
