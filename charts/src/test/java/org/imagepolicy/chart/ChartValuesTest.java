@@ -254,6 +254,17 @@ class ChartValuesTest {
         assertThat(np.getSpec().getEgress()).hasSize(2);
     }
 
+    @Test
+    void onOpenShiftDnsIsAlsoAllowedOnTheDnsPodsPort(@TempDir Path dir) throws Exception {
+        NetworkPolicy np = with(dir, "networkPolicy:\n  enabled: true\nopenshift:\n  enabled: true\n").one(NetworkPolicy.class, NAME);
+        // OVN-Kubernetes judges DNS traffic after the dns-default Service's NAT, at the pods' port 5353.
+        assertThat(np.getSpec().getEgress().get(0).getTo()).isNullOrEmpty();
+        assertThat(np.getSpec().getEgress().get(0).getPorts()).extracting(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                .containsExactly("53/UDP", "53/TCP", "5353/UDP", "5353/TCP");
+        assertThat(RenderedChart.variant("network-policy").one(NetworkPolicy.class, NAME).getSpec().getEgress().get(0).getPorts())
+                .as("elsewhere port 53 only").extracting(p -> p.getPort().getIntVal()).containsExactly(53, 53);
+    }
+
     private static List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule> egressOnPort(NetworkPolicy np, int port) {
         return np.getSpec().getEgress().stream()
                 .filter(e -> e.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == port) && e.getTo() != null).toList();

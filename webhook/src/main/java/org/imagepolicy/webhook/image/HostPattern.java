@@ -92,6 +92,23 @@ public record HostPattern(String text, String host, int port, boolean wildcard) 
     }
 
     /**
+     * Matches the canonical key as written, with no Docker Hub alias widening: for settings that relax security
+     * (insecure registries), where the nodes (containers/image) compare {@code *.docker.io} with the reference's
+     * registry {@code docker.io} and find no subdomain, so Docker Hub stays verified there and must here too.
+     * The port as {@link #matches(String)}: an entry without one covers the default port only.
+     */
+    public boolean matchesLiterally(String registryKey) {
+        if (registryKey.isEmpty()) {
+            return false;
+        }
+        int hostEnd = RegistryName.hostLength(registryKey);
+        if (port == RegistryName.NO_PORT ? hostEnd != registryKey.length() : RegistryName.portOf(registryKey) != port) {
+            return false;
+        }
+        return wildcard ? wildcardMatches(registryKey, hostEnd) : hostEnd == host.length() && registryKey.startsWith(host);
+    }
+
+    /**
      * Matches a {@link ImageReference#registryKey()}; the unqualified registry {@code ""} never matches.
      *
      * @param anyPortWhenNoneWritten whether a pattern without a port covers every port (where a match denies)

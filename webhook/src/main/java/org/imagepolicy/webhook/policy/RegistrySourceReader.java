@@ -399,7 +399,17 @@ final class RegistrySourceReader {
         List<String> out = new ArrayList<>();
         for (String value : values) {
             try {
-                HostPattern host = HostPattern.parse(value.strip().replaceAll("/.*$", ""));
+                String written = value.strip().replaceAll("/.*$", "");
+                HostPattern host = HostPattern.parse(written);
+                String writtenHost = written.toLowerCase(java.util.Locale.ROOT).replaceAll(":[0-9]+$", "");
+                if (!host.wildcard() && host.host().equals(org.imagepolicy.webhook.image.ImageReference.DOCKER_HUB)
+                        && !writtenHost.equals(org.imagepolicy.webhook.image.ImageReference.DOCKER_HUB)) {
+                    // The nodes compare entries with the image's registry as written, and Docker Hub's is docker.io.
+                    problems.warning(at, "\"" + value + "\" is another name of Docker Hub; the nodes compare insecure entries"
+                            + " with docker.io, so it leaves Docker Hub verified, and it is ignored here; write docker.io"
+                            + " to make Docker Hub insecure");
+                    continue;
+                }
                 if (host.wildcard() && host.host().indexOf('.') < 0) {
                     // The nodes accept it too; say what it means here, where it turns TLS verification off.
                     problems.warning(at, "\"" + value + "\" makes every registry under ." + host.host() + " insecure:"

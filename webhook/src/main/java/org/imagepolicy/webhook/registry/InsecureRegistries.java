@@ -12,9 +12,10 @@ import org.imagepolicy.webhook.image.HostPattern;
  * the process, and those the policy names (a cluster image configuration, a registries.conf), which follow each
  * policy reload, so that a registry taken off the list is verified again from the next request on.
  *
- * <p>Entries are canonical registry keys or {@code *.domain[:port]} wildcards, matched as policy rules match
- * registries ({@link HostPattern#matches(String)}): by the registry's identity, a wildcard for one or more whole
- * leftmost labels, and an entry without a port for the default port only, since insecurity is a relaxation.
+ * <p>Entries are canonical registry keys or {@code *.domain[:port]} wildcards, a wildcard for one or more whole
+ * leftmost labels of the canonical key as written ({@link HostPattern#matchesLiterally(String)}), and an entry
+ * without a port for the default port only, since insecurity is a relaxation. Unlike rules, a wildcard does not
+ * reach Docker Hub through its other names: {@code *.docker.io} leaves {@code docker.io} verified, as on the nodes.
  *
  * <p>Only registries named one by one are also let past the internal-address guard ({@link #named}): a wildcard
  * vouches for a whole DNS subtree, whose names resolve wherever their zone says.
@@ -39,7 +40,7 @@ final class InsecureRegistries {
                 return true;
             }
             for (HostPattern p : wildcards) {
-                if (p.matches(registryKey)) {
+                if (p.matchesLiterally(registryKey)) {
                     return true;
                 }
             }
@@ -49,6 +50,11 @@ final class InsecureRegistries {
 
     private final Entries fixed;
     private volatile Entries policy = Entries.of(List.of());
+    /**
+     * Counts changes of the policy's entries, raised after each change is visible: a lookup that reads it before
+     * reaching a registry, and finds it raised when the answer arrives, may have read under the other setting.
+     */
+    private volatile long generation;
 
     /** @param fixed the command line's entries, and a one-shot command's policy entries */
     InsecureRegistries(Collection<String> fixed) {
@@ -61,12 +67,20 @@ final class InsecureRegistries {
      * @return whether a registry key's insecurity, or its passage through the address guard, changed: answers read
      *         under the other setting are stale
      */
-    java.util.function.Predicate<String> policy(Collection<String> entries) {
+    synchronized java.util.function.Predicate<String> policy(Collection<String> entries) {
         Entries before = policy;
-        policy = Entries.of(entries);
-        Entries now = policy;
+        Entries now = Entries.of(entries);
+        policy = now;
+        if (!now.equals(before)) {
+            generation++;
+        }
         return key -> !fixed.contains(key) && before.contains(key) != now.contains(key)
                 || !fixed.keys().contains(key) && before.keys().contains(key) != now.keys().contains(key);
+    }
+
+    /** Read before a lookup reaches a registry; see {@link LookupCache}. */
+    long generation() {
+        return generation;
     }
 
     boolean contains(String registryKey) {

@@ -22,6 +22,11 @@ import org.imagepolicy.webhook.image.ImageMetadata;
  * <li>permanent failures for a short negative time to live; transient failures never;</li>
  * <li>concurrent lookups of one key share one registry request.</li>
  * </ul>
+ *
+ * <p>A lookup records the insecure registries' generation when it starts ({@link InsecureRegistries#generation()}).
+ * If that changed before its answer came, the answer may have been read over unverified TLS the policy no longer
+ * allows, or refused by verification the policy now skips: it goes to the admissions that were waiting on it and
+ * no further, neither kept nor joined by lookups that start after the change.
  */
 final class LookupCache {
     /** @param principal whose credentials read it: {@code ""} when anonymous access did, so everyone shares it */
@@ -48,9 +53,20 @@ final class LookupCache {
     private final long maxStale;
     private final Cache<TagKey, TagEntry> tags;
     private final Cache<DigestKey, MetaEntry> metadata;
-    private final Map<Object, Future<?>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Object, Flight> inFlight = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier generation;
+
+    /** A registry request under way, and the insecure registries' generation it started under. */
+    private record Flight(Future<?> answer, long generation) {
+    }
 
     LookupCache(RegistrySettings settings, Ticker ticker, long maxMetadataWeight) {
+        this(settings, ticker, maxMetadataWeight, () -> 0);
+    }
+
+    /** @param generation the insecure registries' generation ({@link InsecureRegistries#generation()}) */
+    LookupCache(RegistrySettings settings, Ticker ticker, long maxMetadataWeight, java.util.function.LongSupplier generation) {
+        this.generation = generation;
         this.ticker = ticker;
         this.ttl = settings.tagTtl().toNanos();
         this.refreshAhead = ttl * 3 / 4;
@@ -177,33 +193,49 @@ final class LookupCache {
         }
         stats.miss();
         return coalesce(key, fetch, stats, m -> metadata.put(key, new MetaEntry(m, null)),
-                e -> metadata.put(key, new MetaEntry(null, e.getMessage())));
+                e -> metadata.put(key, new MetaEntry(null, e.getMessage())), () -> metadata.invalidate(key));
     }
 
     private Future<String> refreshTag(TagKey key, Supplier<Future<String>> fetch, Statistics stats) {
         return coalesce(key, fetch, stats, d -> tags.put(key, new TagEntry(d, ticker.read(), null)),
-                e -> tags.put(key, new TagEntry(null, ticker.read(), e.getMessage())));
+                e -> tags.put(key, new TagEntry(null, ticker.read(), e.getMessage())), () -> tags.invalidate(key));
     }
 
-    /** One registry request per key at a time: later callers wait on the first one's answer. */
+    /**
+     * One registry request per key at a time: later callers wait on the first one's answer, unless the insecure
+     * registries changed since it started; such a request is left to its own callers and this one starts afresh.
+     */
     @SuppressWarnings("unchecked")
     private <T> Future<T> coalesce(Object key, Supplier<Future<T>> fetch, Statistics stats, Consumer<T> store,
-            Consumer<RegistryException> storePermanentFailure) {
+            Consumer<RegistryException> storePermanentFailure, Runnable unstore) {
+        long started = generation.getAsLong();
         Promise<T> promise = Promise.promise();
-        Future<?> running = inFlight.putIfAbsent(key, promise.future());
-        if (running != null) {
-            stats.coalesced();
-            return (Future<T>) running;
+        Flight mine = new Flight(promise.future(), started);
+        Flight running;
+        while ((running = inFlight.putIfAbsent(key, mine)) != null) {
+            if (running.generation() == started) {
+                stats.coalesced();
+                return (Future<T>) running.answer();
+            }
+            if (inFlight.replace(key, running, mine)) {
+                break;
+            }
         }
         // The fetch may already be complete here (a gate refusing at once), so nothing below may run
         // inside a map operation on inFlight.
         fetch.get().onComplete(done -> {
-            if (done.succeeded()) {
-                store.accept(done.result());
-            } else if (done.cause() instanceof RegistryException && ((RegistryException) done.cause()).isPermanent()) {
-                storePermanentFailure.accept((RegistryException) done.cause());
+            if (generation.getAsLong() == started) {
+                if (done.succeeded()) {
+                    store.accept(done.result());
+                } else if (done.cause() instanceof RegistryException && ((RegistryException) done.cause()).isPermanent()) {
+                    storePermanentFailure.accept((RegistryException) done.cause());
+                }
+                if (generation.getAsLong() != started) {
+                    // Changed between the check and the store, perhaps after the change's forget ran: undo.
+                    unstore.run();
+                }
             }
-            inFlight.remove(key, promise.future());
+            inFlight.remove(key, mine);
             promise.handle(done);
         });
         return promise.future();

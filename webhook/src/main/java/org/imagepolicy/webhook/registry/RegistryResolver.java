@@ -58,7 +58,7 @@ public final class RegistryResolver implements ImageResolver {
         RegistryTransport transport = new RegistryTransport(vertx, settings, insecure, trust, new AddressGuard(named, dns), metrics);
         this.client = new RegistryClient(transport, new RegistryAuth(transport, named), insecure);
         this.inspector = new ImageInspector(client, settings.platform());
-        this.cache = new LookupCache(settings, Ticker.systemTicker(), budget.bytes());
+        this.cache = new LookupCache(settings, Ticker.systemTicker(), budget.bytes(), insecure::generation);
         metrics.cacheSizes(cache::tagEntries, cache::imageEntries);
     }
 
@@ -92,7 +92,9 @@ public final class RegistryResolver implements ImageResolver {
      * refused handshake) is forgotten.
      */
     public void policyInsecureRegistries(java.util.Collection<String> entries) {
-        cache.forget(insecure.policy(entries));
+        java.util.function.Predicate<String> changed = insecure.policy(entries);
+        cache.forget(changed);
+        fetchedManifests.asMap().keySet().removeIf(k -> changed.test(k.registryKey()));
     }
 
     /** The cache's answers, to keep between runs. */
@@ -192,8 +194,16 @@ public final class RegistryResolver implements ImageResolver {
      * (HEAD, manifest, config); the registry counts one pull either way.
      */
     private Future<String> firstLookup(String key, String repository, String tag, String principal, CredentialSource source) {
+        long started = insecure.generation();
         return client.manifest(key, repository, tag, source, System.nanoTime() + lookupNanos).map(m -> {
-            fetchedManifests.put(new LookupCache.DigestKey(key, repository, m.digest(), principal), m);
+            // Kept only when read under the insecure registries still in force (see LookupCache).
+            if (insecure.generation() == started) {
+                LookupCache.DigestKey digestKey = new LookupCache.DigestKey(key, repository, m.digest(), principal);
+                fetchedManifests.put(digestKey, m);
+                if (insecure.generation() != started) {
+                    fetchedManifests.invalidate(digestKey);
+                }
+            }
             return m.digest();
         });
     }

@@ -46,7 +46,7 @@ public final class PolicyState {
      * Hands the policy to {@code callback} now and each policy a reload installs, on the reloading thread, right
      * after the new engine went live: for what the policy configures outside the engine (insecure registries).
      */
-    public void onInstall(java.util.function.Consumer<ImagePolicy> callback) {
+    public synchronized void onInstall(java.util.function.Consumer<ImagePolicy> callback) {
         installed = callback;
         ImagePolicyEngine current = engine.get();
         if (current != null) {
@@ -55,13 +55,17 @@ public final class PolicyState {
     }
 
     /** First load: an invalid policy here is fatal, so the caller can exit 2. */
-    public void load() throws PolicyException {
+    public synchronized void load() throws PolicyException {
         List<PolicyParser.Source> sources = PolicyFiles.read(settings.policyPaths());
         install(sources, new PolicyParser(settings.strict()).parse(sources));
     }
 
-    /** Called periodically on a worker thread; returns true when a new policy went live. */
-    public boolean reloadIfChanged() {
+    /**
+     * Called periodically on a worker thread; returns true when a new policy went live. Synchronized, as is every
+     * install: the engine and what {@link #onInstall} configures from it (insecure registries) change together, so
+     * two reloads never leave one's engine live with the other's insecure registries.
+     */
+    public synchronized boolean reloadIfChanged() {
         List<PolicyParser.Source> sources;
         try {
             sources = PolicyFiles.read(settings.policyPaths());

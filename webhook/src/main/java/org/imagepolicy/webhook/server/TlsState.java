@@ -105,7 +105,7 @@ public final class TlsState {
     }
 
     /** Blocking file reads: run on a worker. Returns new options when a complete, valid rotation happened. */
-    public KeyCertOptions reloadIfChanged() {
+    public synchronized KeyCertOptions reloadIfChanged() {
         String cert;
         String k;
         try {

@@ -192,12 +192,13 @@ public final class WebhookServer implements AutoCloseable {
                 .setTcpNoDelay(true);
     }
 
+    // Ordered: a slow reload never overlaps the next one, so the newest files are the ones that end up live.
     private void reloadPolicy() {
-        vertx.executeBlocking(policy::reloadIfChanged, false);
+        vertx.executeBlocking(policy::reloadIfChanged, true);
     }
 
     private void reloadCertificate() {
-        vertx.executeBlocking(tls::reloadIfChanged, false).onSuccess(options -> {
+        vertx.executeBlocking(tls::reloadIfChanged, true).onSuccess(options -> {
             if (options != null) {
                 updateCertificate(options);
             }

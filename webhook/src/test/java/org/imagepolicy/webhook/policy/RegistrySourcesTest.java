@@ -85,6 +85,38 @@ class RegistrySourcesTest {
     }
 
     @Test
+    void anotherNameOfDockerHubDoesNotMakeDockerHubInsecure() throws Exception {
+        String conf = """
+                [[registry]]
+                location = "index.docker.io"
+                insecure = true
+
+                [[registry]]
+                location = "registry-1.docker.io/library"
+                insecure = true
+
+                [[registry]]
+                location = "*.docker.io"
+                insecure = true
+                """;
+        PolicyParser.Parsed parsed = new PolicyParser(false).parse("registries.conf", conf);
+        assertThat(parsed.policy().insecureRegistries()).as("only docker.io itself names Docker Hub").containsExactly("*.docker.io");
+        assertThat(parsed.warnings()).extracting(PolicyProblem::format).hasSize(2).allSatisfy(w -> assertThat(w)
+                .contains("is another name of Docker Hub").contains("write docker.io to make Docker Hub insecure"));
+        String image = """
+                apiVersion: config.openshift.io/v1
+                kind: Image
+                metadata:
+                  name: cluster
+                spec:
+                  registrySources:
+                    insecureRegistries:
+                    - Docker.io
+                """;
+        assertThat(new PolicyParser(false).parse("image.yaml", image).policy().insecureRegistries()).containsExactly("docker.io");
+    }
+
+    @Test
     void wildcardInsecureRegistriesAreKeptCanonicalAndABareTopLevelDomainIsWarnedAbout() throws Exception {
         String image = """
                 apiVersion: config.openshift.io/v1

@@ -26,7 +26,14 @@ class InsecureRegistriesTest {
         "*.lab.example.com:5000,    a.lab.example.com:5000,     true",
         "*.lab.example.com:5000,    a.lab.example.com,          false",
         "*.lab.example.com:443,     a.lab.example.com,          true",
-        "*.docker.io,               docker.io,                  true",
+        // Matched literally against the canonical key, as containers/image does: Docker Hub's other names do not
+        // bring docker.io under a wildcard, so the nodes and the lookups both keep verifying Docker Hub.
+        "*.docker.io,               docker.io,                  false",
+        "*.docker.com,              docker.io,                  false",
+        "*.hub.docker.com,          docker.io,                  false",
+        "*.io,                      docker.io,                  true",
+        "docker.io,                 docker.io,                  true",
+        "*.docker.io,               mirror.docker.io,           true",
         "*.example.com,             127.0.0.1,                  false",
     })
     void entriesCoverRegistriesByTheirIdentity(String entry, String registryKey, boolean insecure) {
@@ -62,6 +69,21 @@ class InsecureRegistriesTest {
         assertThat(changed.test("quay.io")).isFalse();
         insecure.policy(List.of());
         assertThat(insecure.contains("a.lab.example.com")).isFalse();
+    }
+
+    @Test
+    void theGenerationMovesWhenThePolicysEntriesChangeAndOnlyThen() {
+        InsecureRegistries insecure = new InsecureRegistries(List.of("fixed.example.com"));
+        long start = insecure.generation();
+        insecure.policy(List.of());
+        assertThat(insecure.generation()).as("nothing changed").isEqualTo(start);
+        insecure.policy(List.of("*.lab.example.com"));
+        long changed = insecure.generation();
+        assertThat(changed).isNotEqualTo(start);
+        insecure.policy(List.of("*.lab.example.com"));
+        assertThat(insecure.generation()).as("the same entries again").isEqualTo(changed);
+        insecure.policy(List.of());
+        assertThat(insecure.generation()).isNotEqualTo(changed).isNotEqualTo(start);
     }
 
     @Test

@@ -144,4 +144,62 @@ class LookupCacheTest {
         }
         assertThat(asked.get()).isEqualTo(1);
     }
+
+    @Test
+    void aTagLookupStartedBeforeTheInsecureRegistriesChangedIsNeitherJoinedNorKept() {
+        InsecureRegistries insecure = new InsecureRegistries(List.of());
+        insecure.policy(List.of("quay.io"));
+        LookupCache following = new LookupCache(new RegistrySettings(Set.of(), null, Set.of(), "linux/amd64", TTL,
+                Duration.ofSeconds(15), Duration.ofMinutes(10), 4, CredentialSource.anonymous()), ticker, 1 << 20, insecure::generation);
+        Promise<String> overUnverifiedTls = Promise.promise();
+        Future<LookupCache.Digest> before = following.digest(key, () -> {
+            fetches.incrementAndGet();
+            return overUnverifiedTls.future();
+        }, stats);
+
+        following.forget(insecure.policy(List.of())); // quay.io is verified again from now on
+
+        Promise<String> verified = Promise.promise();
+        Future<LookupCache.Digest> after = following.digest(key, () -> {
+            fetches.incrementAndGet();
+            return verified.future();
+        }, stats);
+        assertThat(fetches.get()).as("an admission after the change does not join the lookup started before it").isEqualTo(2);
+        overUnverifiedTls.complete("sha256:forged");
+        assertThat(before.result().value()).as("the admission that was waiting on it still gets its answer").isEqualTo("sha256:forged");
+        assertThat(following.knowsTag(key)).as("but the answer is not kept").isFalse();
+        assertThat(after.isComplete()).isFalse();
+
+        Future<LookupCache.Digest> joining = following.digest(key, () -> {
+            fetches.incrementAndGet();
+            return Future.succeededFuture("sha256:unexpected");
+        }, stats);
+        assertThat(fetches.get()).as("a lookup under the same setting joins the verified one").isEqualTo(2);
+        verified.complete("sha256:real");
+        assertThat(after.result().value()).isEqualTo("sha256:real");
+        assertThat(joining.result().value()).isEqualTo("sha256:real");
+        assertThat(following.digest(key, () -> Future.failedFuture("not asked"), stats).result().value()).isEqualTo("sha256:real");
+    }
+
+    @Test
+    void metadataReadBeforeTheInsecureRegistriesChangedIsNotKept() {
+        InsecureRegistries insecure = new InsecureRegistries(List.of());
+        LookupCache following = new LookupCache(new RegistrySettings(Set.of(), null, Set.of(), "linux/amd64", TTL,
+                Duration.ofSeconds(15), Duration.ofMinutes(10), 4, CredentialSource.anonymous()), ticker, 1 << 20, insecure::generation);
+        LookupCache.DigestKey image = new LookupCache.DigestKey("quay.io", "org/app", "sha256:a", "");
+        Promise<ImageMetadata> refusedByVerification = Promise.promise();
+        following.metadata(image, () -> refusedByVerification.future(), stats);
+
+        following.forget(insecure.policy(List.of("quay.io"))); // quay.io's certificate is no longer verified
+
+        refusedByVerification.fail(RegistryException.permanent("quay.io's certificate is not trusted"));
+        AtomicInteger asked = new AtomicInteger();
+        ImageMetadata m = new ImageMetadata("sha256:a", Map.of("k", "v"), Map.of());
+        Future<ImageMetadata> now = following.metadata(image, () -> {
+            asked.incrementAndGet();
+            return Future.succeededFuture(m);
+        }, stats);
+        assertThat(asked.get()).as("the refusal read under verification is not remembered").isEqualTo(1);
+        assertThat(now.result()).isEqualTo(m);
+    }
 }
