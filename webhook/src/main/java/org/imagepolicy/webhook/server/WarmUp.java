@@ -23,14 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.imagepolicy.webhook.admission.AdmissionInput;
-import org.imagepolicy.webhook.admission.AdmissionReviewCodec;
-import org.imagepolicy.webhook.admission.BadReviewException;
-import org.imagepolicy.webhook.admission.ImageFacts;
-import org.imagepolicy.webhook.admission.ImagePolicyEngine;
-import org.imagepolicy.webhook.admission.PreparedRequest;
 import org.imagepolicy.webhook.image.ImageLookup;
 import org.imagepolicy.webhook.image.ImageMetadata;
 import org.imagepolicy.webhook.image.Resolution;
@@ -63,8 +55,6 @@ final class WarmUp {
         return Future.succeededFuture(out);
     };
 
-    private static final Resolution MISSING = new Resolution.Failed("no lookup was made for this image");
-
     private final Vertx vertx;
     private final List<Buffer> reviews;
 
@@ -86,44 +76,6 @@ final class WarmUp {
             }
         }
         return new WarmUp(vertx, reviews);
-    }
-
-    /**
-     * The decision path without the network, on the calling thread: decode, prepare, decide (and mutate),
-     * encode, over every review, until the time is up. A cold JVM gets through a few hundred admissions a
-     * second over loopback TLS, where its own client is as cold as the server; in process it gets through
-     * tens of thousands, which is what makes C2 compile Jackson's parser and the engine before readiness.
-     * Answers the number of decisions made.
-     */
-    long decideInProcess(Supplier<ImagePolicyEngine> engine, Duration duration) {
-        List<byte[]> bodies = reviews.stream().map(Buffer::getBytes).toList();
-        long until = System.nanoTime() + duration.toNanos();
-        long decisions = 0;
-        long sink = 0; // read at the end, so the JIT cannot drop the work as unused
-        while (System.nanoTime() < until) {
-            for (byte[] body : bodies) {
-                try {
-                    AdmissionInput in = AdmissionReviewCodec.decode(body);
-                    ImagePolicyEngine current = engine.get();
-                    boolean mutating = (decisions & 3) == 3;
-                    PreparedRequest prepared = current.prepare(in, Set.of(), mutating);
-                    ImageFacts facts = prepared.lookups().isEmpty() ? ImageFacts.OFFLINE
-                            : prepared.facts(RESOLVER.resolve(prepared.lookups(), until).result(), MISSING);
-                    byte[] answer = mutating
-                            ? encode(in, current.mutate(prepared, facts))
-                            : AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), current.decide(prepared, facts));
-                    sink += answer.length;
-                } catch (BadReviewException | RuntimeException e) {
-                    throw new IllegalStateException("the in-process warm-up failed on a shipped review: " + e.getMessage(), e);
-                }
-                decisions++;
-            }
-        }
-        return sink > 0 ? decisions : 0;
-    }
-
-    private static byte[] encode(AdmissionInput in, ImagePolicyEngine.Mutation m) {
-        return AdmissionReviewCodec.encode(in.apiVersion(), in.uid(), m.decision(), m.patch());
     }
 
     /**

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +29,6 @@ import org.imagepolicy.webhook.registry.RegistryResolver;
 public final class WebhookServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebhookServer.class.getName());
     private static final long EXPIRY_CHECK_MILLIS = 3_600_000;
-    /** Share of the warm-up spent deciding in process before the loopback admissions; tuned by the harness's first10. */
-    static final int IN_PROCESS_SHARE_PERCENT = Integer.getInteger("ipw.warmup.inprocess", 60);
 
     private final ServerSettings settings;
     private final Metrics metrics = new Metrics();
@@ -141,12 +138,8 @@ public final class WebhookServer implements AutoCloseable {
         AdmissionHandler handler = new AdmissionHandler(vertx, policy::engine, WarmUp.RESOLVER, settings.decisionTimeout(), new Metrics(),
                 DecisionLog.discarding(), new InFlight(), guard, new Drain(0), RequestContext.NONE);
         try {
-            WarmUp warmUp = WarmUp.load(vertx);
-            Duration inProcess = settings.warmUp().multipliedBy(IN_PROCESS_SHARE_PERCENT).dividedBy(100);
-            long decided = warmUp.decideInProcess(policy::engine, inProcess);
-            long answered = await(warmUp.run(admissionOptions(), guard, handler, settings.warmUp().minus(inProcess)), "warm up");
-            LOG.info(() -> "warmed up with " + decided + " decisions in process and " + answered + " admissions to ourselves over loopback in "
-                    + (System.nanoTime() - started) / 1_000_000 + " ms");
+            long answered = await(WarmUp.load(vertx).run(admissionOptions(), guard, handler, settings.warmUp()), "warm up");
+            LOG.info(() -> "warmed up with " + answered + " admissions to ourselves in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         } catch (IOException | RuntimeException e) {
             LOG.warning(() -> "the warm-up failed, starting cold: " + e.getMessage());
         }
