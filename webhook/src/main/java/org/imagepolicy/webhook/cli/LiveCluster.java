@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import org.imagepolicy.webhook.cluster.ClusterSettings;
@@ -85,11 +86,15 @@ final class LiveCluster implements AutoCloseable {
     void awaitSynced(Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         watch.awaitSynced(timeout);
-        while (images != null && !images.hostnamesRead()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("could not read image.config.openshift.io/cluster from the API server within " + timeout.toSeconds() + "s");
-            }
-            Thread.sleep(50);
+        if (images == null) {
+            return;
+        }
+        try {
+            images.hostnamesRead().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("could not read image.config.openshift.io/cluster from the API server within " + timeout.toSeconds() + "s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // never: the future is only ever completed normally
         }
     }
 

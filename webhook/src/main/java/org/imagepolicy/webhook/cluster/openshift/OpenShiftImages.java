@@ -44,7 +44,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     /** One per server that asked (one in serve; tests run several servers on one cluster view). */
     private final List<ClusterImages> images = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The configuration has been applied once, or cannot be read (3.x): one-shot runs wait for either. */
-    private volatile boolean configAnswered;
+    private final CompletableFuture<Void> configAnswered = new CompletableFuture<>();
 
     private OpenShiftImages(KubernetesClient client, List<HostPattern> configured, Function<String, JsonNode> imageReader, Duration refresh) {
         this.client = client;
@@ -71,7 +71,7 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
                 o.hostnames.update(tree(client, obj));
-                o.configAnswered = true;
+                o.configAnswered.complete(null);
             }
 
             @Override
@@ -87,10 +87,11 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
         o.configInformer.exceptionHandler((started, t) -> {
             // 3.x clusters have no config.openshift.io: then only the configured names count. Not a readiness matter.
             LOG.fine(() -> "cannot read image.config.openshift.io/cluster: " + t.getMessage());
-            o.configAnswered = true;
+            o.configAnswered.complete(null);
             return true;
         });
-        o.configInformer.start();
+        // Synced also when there is no object named cluster: then no event says so.
+        o.configInformer.start().thenRun(() -> o.configAnswered.complete(null));
         return o;
     }
 
@@ -130,12 +131,12 @@ public final class OpenShiftImages implements ResolverLayer, AutoCloseable {
     }
 
     /**
-     * Whether the cluster image configuration has been read once (its hostnames applied, or there is no
+     * Completes when the cluster image configuration has been read once (its hostnames applied, or there is no
      * object named cluster) or found unreadable (3.x): {@code audit} and {@code explain} wait for it, so
      * they judge with the hostnames the webhook has.
      */
-    public boolean hostnamesRead() {
-        return configAnswered || configInformer.hasSynced() && configInformer.getStore().list().isEmpty();
+    public CompletableFuture<Void> hostnamesRead() {
+        return configAnswered.copy(); // callers wait; only the informer completes it
     }
 
     private List<HostPattern> allIntegrated() {
