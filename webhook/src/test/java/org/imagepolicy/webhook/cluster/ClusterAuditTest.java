@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import org.imagepolicy.webhook.cli.Main;
 import org.imagepolicy.webhook.registry.testing.ImagePusher;
 import org.imagepolicy.webhook.registry.testing.LocalRegistry;
+import org.imagepolicy.webhook.testing.MockKubeconfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,20 +71,7 @@ class ClusterAuditTest {
         mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         mock.init();
         client = mock.createClient();
-        kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: auditor
-                  user: {token: not-checked-by-the-mock}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: auditor}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        kubeconfig = MockKubeconfig.write(dir, client.getMasterUrl(), "auditor");
         MockApi api = new MockApi(client);
         for (String ns : NAMESPACES) {
             ClusterFixture.namespace(api, ns, ns.equals("team-d") ? " quarantine " : null);

@@ -30,6 +30,7 @@ import org.imagepolicy.webhook.registry.RegistrySettings;
 import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 import org.imagepolicy.webhook.testing.Await;
 import org.imagepolicy.webhook.testing.RunningServer;
+import org.imagepolicy.webhook.testing.MockKubeconfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,20 +108,7 @@ class ImageApiFrontEndsTest {
         api.create(resource("build.openshift.io/v1", "Build", NS, "from-stream", Map.of(), Map.of("spec", Map.of("strategy", Map.of(
                 "type", "Source", "sourceStrategy", Map.of("from", Map.of("kind", "ImageStreamTag", "name", "app:bad")))))));
 
-        kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: auditor
-                  user: {token: not-checked-by-the-mock}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: auditor}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        kubeconfig = MockKubeconfig.write(dir, client.getMasterUrl(), "auditor");
         policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         noRules = Files.writeString(dir.resolve("no-rules.yaml"), NO_RULES);
     }

@@ -47,6 +47,7 @@ import org.imagepolicy.webhook.registry.RegistrySettings;
 import org.imagepolicy.webhook.registry.credentials.CredentialSource;
 import org.imagepolicy.webhook.testing.Await;
 import org.imagepolicy.webhook.testing.RunningServer;
+import org.imagepolicy.webhook.testing.MockKubeconfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -291,20 +292,7 @@ class ImageApiLifecycleTest {
     void serveRefusesToStartHalfBlind(@TempDir Path dir) throws Exception {
         startMock();
         gate.imageApiStatus = 404;
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: webhook
-                  user: {token: not-checked-by-the-mock}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: webhook}
-                current-context: mock
-                """.formatted(client.getMasterUrl()));
+        Path kubeconfig = MockKubeconfig.write(dir, client.getMasterUrl(), "webhook");
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
